@@ -1,0 +1,14 @@
+"""The test suite: the real database named by DATABASE_URL (SQLite by default), fast hashing."""
+
+import os
+import tempfile
+
+os.environ.setdefault("MASTHEAD_DATA_DIR", tempfile.mkdtemp(prefix="masthead-test-"))
+os.environ.setdefault("MASTHEAD_SERVE_MEDIA", "true")
+
+from masthead.config.settings.base import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests run tasks in-process by default; tests that exercise the worker pick the database backend.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+WAGTAILADMIN_BASE_URL = "http://testserver"

@@ -1,0 +1,38 @@
+"""Versioned keys for server-side page caching.
+
+A cached page's key includes the current version of each scope it depends on ("site",
+"page:42", "funding"). Bumping a scope makes every page that depends on it miss the cache,
+so apps purge what they changed without knowing which URLs showed it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.core.cache import cache
+
+_TIMEOUT = 60 * 60 * 24 * 7
+
+
+def version(scope: str) -> str:
+    key = f"pv:{scope}"
+    value = cache.get(key)
+    if value is None:
+        value = str(time.time_ns())
+        cache.add(key, value, timeout=_TIMEOUT)
+        value = cache.get(key, value)
+    return str(value)
+
+
+def versions(scopes: list[str]) -> str:
+    """One short token for the current versions of all ``scopes``."""
+    keys = [f"pv:{scope}" for scope in scopes]
+    found = cache.get_many(keys)
+    parts = [str(found[key]) if key in found else version(scope) for key, scope in zip(keys, scopes)]
+    return hashlib.blake2s("|".join(parts).encode(), digest_size=8).hexdigest()
+
+
+def bump(scope: str) -> None:
+    """Invalidate every cached page that depends on ``scope``."""
+    cache.set(f"pv:{scope}", str(time.time_ns()), timeout=_TIMEOUT)

@@ -1,0 +1,62 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from masthead.config import env
+
+
+@pytest.mark.parametrize("raw, expected", [("true", True), ("1", True), ("off", False), ("FALSE", False)])
+def test_env_bool_accepts_only_true_or_false_words(monkeypatch, raw, expected):
+    monkeypatch.setenv("X_FLAG", raw)
+    assert env.env_bool("X_FLAG", not expected) is expected
+
+
+def test_env_bool_rejects_anything_else(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "yes please")
+    with pytest.raises(ImproperlyConfigured, match="X_FLAG must be true or false"):
+        env.env_bool("X_FLAG", False)
+
+
+def test_env_int_rejects_words_and_values_below_minimum(monkeypatch):
+    monkeypatch.setenv("X_NUM", "four")
+    with pytest.raises(ImproperlyConfigured):
+        env.env_int("X_NUM", 1)
+    monkeypatch.setenv("X_NUM", "-3")
+    with pytest.raises(ImproperlyConfigured, match="at least 0"):
+        env.env_int("X_NUM", 1, minimum=0)
+
+
+def test_secret_read_from_file(monkeypatch, tmp_path):
+    secret = tmp_path / "key"
+    secret.write_text("s" * 40 + "\n")
+    monkeypatch.setenv("SECRET_KEY_FILE", str(secret))
+    assert env.secret_key(tmp_path, required=True) == "s" * 40
+
+
+def test_secret_key_required_in_production(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("SECRET_KEY_FILE", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="required in production"):
+        env.secret_key(tmp_path, required=True)
+
+
+def test_demo_secret_key_is_generated_once_and_kept(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("SECRET_KEY_FILE", raising=False)
+    first = env.secret_key(tmp_path, required=False)
+    assert len(first) >= 50
+    assert env.secret_key(tmp_path, required=False) == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_email_url_smtp_with_tls():
+    parsed = env.email_settings("smtp://user%40x:p%40ss@mail.example.org:587?tls=true")
+    assert parsed["EMAIL_HOST"] == "mail.example.org"
+    assert parsed["EMAIL_PORT"] == 587
+    assert parsed["EMAIL_HOST_USER"] == "user@x"
+    assert parsed["EMAIL_HOST_PASSWORD"] == "p@ss"
+    assert parsed["EMAIL_USE_TLS"] is True
+
+
+def test_email_url_rejects_unknown_scheme():
+    with pytest.raises(ImproperlyConfigured, match="scheme"):
+        env.email_settings("http://example.org")
