@@ -1,9 +1,17 @@
-"""Moderation services. ``screen_text`` is the one hook point every new or edited text passes."""
+"""Moderation services.
+
+Two seams other apps call (moderation never imports them back):
+- ``screen_text`` before new or edited text is saved: the verdict decides its first status;
+- ``screening_recorded`` after the screened object is saved, in the same transaction, so
+  moderation can keep the reasons, queue entry and audit event for that object.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from django.db import models
 
 Verdict = Literal["publish", "hold", "reject"]
 
@@ -15,7 +23,15 @@ class ScreeningResult:
 
 
 def screen_text(*, text: str, author: Any = None, article: Any = None) -> ScreeningResult:
-    """Screen ``text`` before it is published. The full pipeline is built in the moderation app."""
+    """Screen ``text`` before it is published (the full pipeline lives in the moderation app)."""
     if not text.strip():
         return ScreeningResult("reject", ["empty"])
     return ScreeningResult("publish", [])
+
+
+def screening_recorded(*, target: models.Model, result: ScreeningResult, author: Any = None) -> None:
+    """Record the screening of a saved object (reasons, queue entry, audit event).
+
+    Call inside the transaction that saved ``target``.
+    """
+    return None
