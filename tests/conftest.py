@@ -36,7 +36,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if "redis" in item.keywords and not has_redis:
             item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL=redis://…"))
         if "browser" in item.keywords and not has_chromium:
-            item.add_marker(pytest.mark.skip(reason=f"needs chromium at {CHROMIUM} (apt-get install chromium)"))
+            item.add_marker(
+                pytest.mark.skip(reason=f"needs chromium at {CHROMIUM} (apt-get install chromium)")
+            )
 
 
 @pytest.fixture(autouse=True)
@@ -66,7 +68,9 @@ def output_dir() -> Path:
 def _make_user(django_user_model, email: str, name: str, **extra):  # type: ignore[no-untyped-def]
     from allauth.account.models import EmailAddress
 
-    user = django_user_model.objects.create_user(email=email, password="correct horse 42", display_name=name, **extra)
+    user = django_user_model.objects.create_user(
+        email=email, password="correct horse 42", display_name=name, **extra
+    )
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user
 

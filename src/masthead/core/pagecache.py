@@ -29,7 +29,9 @@ def versions(scopes: list[str]) -> str:
     """One short token for the current versions of all ``scopes``."""
     keys = [f"pv:{scope}" for scope in scopes]
     found = cache.get_many(keys)
-    parts = [str(found[key]) if key in found else version(scope) for key, scope in zip(keys, scopes)]
+    parts = [
+        str(found[key]) if key in found else version(scope) for key, scope in zip(keys, scopes, strict=True)
+    ]
     return hashlib.blake2s("|".join(parts).encode(), digest_size=8).hexdigest()
 
 

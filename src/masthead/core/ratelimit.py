@@ -29,7 +29,7 @@ def client_ip(request: HttpRequest) -> str:
         forwarded = [part for part in forwarded if part]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "0.0.0.0"
+    return request.META.get("REMOTE_ADDR", "") or "0.0.0.0"  # noqa: S104 - an unknown client, not a bind
 
 
 def ip_network(ip: str) -> str:

@@ -5,4 +5,4 @@ import os
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("MASTHEAD_SERVE_MEDIA", "true")
 
-from masthead.config.settings.base import *  # noqa: E402,F403
+from masthead.config.settings.base import *  # noqa: F403

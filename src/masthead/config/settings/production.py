@@ -4,9 +4,9 @@ import os
 
 os.environ.setdefault("DEBUG", "false")
 
-from masthead.config import env  # noqa: E402
-from masthead.config.settings.base import *  # noqa: E402,F403
-from masthead.config.settings.base import DATA_DIR  # noqa: E402
+from masthead.config import env
+from masthead.config.settings.base import *  # noqa: F403
+from masthead.config.settings.base import DATA_DIR
 
 PRODUCTION = True
 SECRET_KEY = env.secret_key(DATA_DIR, required=True)

@@ -6,7 +6,7 @@ import tempfile
 os.environ.setdefault("MASTHEAD_DATA_DIR", tempfile.mkdtemp(prefix="masthead-test-"))
 os.environ.setdefault("MASTHEAD_SERVE_MEDIA", "true")
 
-from masthead.config.settings.base import *  # noqa: E402,F403
+from masthead.config.settings.base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests run tasks in-process by default; tests that exercise the worker pick the database backend.
