@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "masthead.moderation",
     "masthead.discussion",
     "masthead.funding",
+    "masthead.transfer",
     # Wagtail, the editorial side.
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
