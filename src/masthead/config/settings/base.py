@@ -238,10 +238,52 @@ LOGGING = {
 MASTHEAD_SCHEDULER = env.env_bool("MASTHEAD_SCHEDULER", True)
 
 # === publishing settings ===
+# Anonymous pages: browser max-age, CDN s-maxage, and how long a CDN may serve a stale copy
+# while it refetches. The server-side cache is purged on publish, so it may keep pages long.
+MASTHEAD_PAGE_CACHE = env.env_bool("MASTHEAD_PAGE_CACHE", True)
+MASTHEAD_PAGE_MAX_AGE = env.env_int("MASTHEAD_PAGE_MAX_AGE", 60, minimum=0)
+MASTHEAD_PAGE_S_MAXAGE = env.env_int("MASTHEAD_PAGE_S_MAXAGE", 300, minimum=0)
+MASTHEAD_PAGE_STALE_WHILE_REVALIDATE = env.env_int("MASTHEAD_PAGE_STALE_WHILE_REVALIDATE", 600, minimum=0)
+MASTHEAD_PAGE_CACHE_SECONDS = env.env_int("MASTHEAD_PAGE_CACHE_SECONDS", 3600, minimum=1)
+MASTHEAD_ARTICLES_PER_PAGE = env.env_int("MASTHEAD_ARTICLES_PER_PAGE", 12, minimum=1)
+# Right after WhiteNoise: a cached page is served before sessions, CSRF or page routing.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "masthead.publishing.caching.PageCacheMiddleware",
+)
 
 # === discussion settings ===
+# Deeper replies sit under the deepest indented level with an "in reply to NAME" link.
+DISCUSSION_MAX_INDENT = env.env_int("DISCUSSION_MAX_INDENT", 4, minimum=1)
+DISCUSSION_PAGE_SIZE = env.env_int("DISCUSSION_PAGE_SIZE", 20, minimum=1)
+# The first page of a thread shows, under each top-level comment, the first N replies of
+# each comment down to DEPTH levels; "show more replies" links page the rest.
+DISCUSSION_PREVIEW_REPLIES = env.env_int("DISCUSSION_PREVIEW_REPLIES", 3, minimum=1)
+DISCUSSION_PREVIEW_DEPTH = env.env_int("DISCUSSION_PREVIEW_DEPTH", 3, minimum=1)
+DISCUSSION_EDIT_WINDOW_SECONDS = env.env_int("DISCUSSION_EDIT_WINDOW_SECONDS", 15 * 60, minimum=0)
+DISCUSSION_MAX_LENGTH = env.env_int("DISCUSSION_MAX_LENGTH", 5000, minimum=100)
+# Threads close this many days after the article is first published (0: never); editors
+# override it per section or article in the admin ("Discussion closing rules").
+DISCUSSION_CLOSE_AFTER_DAYS = env.env_int("DISCUSSION_CLOSE_AFTER_DAYS", 0, minimum=0)
+# An SSE response holds a server thread: it streams this long, then the browser reconnects.
+DISCUSSION_SSE_HOLD_SECONDS = env.env_int("DISCUSSION_SSE_HOLD_SECONDS", 20, minimum=0)
+DISCUSSION_DEMO_THREAD_SIZE = env.env_int("DISCUSSION_DEMO_THREAD_SIZE", 100_000, minimum=0)
+DISCUSSION_EMBED_HOSTS = env.env_list("DISCUSSION_EMBED_HOSTS", [])
 
 # === moderation settings ===
+# Default moderation mode where no section or article sets one: post, pre or trust.
+MODERATION_MODE = env.env_str("MODERATION_MODE", "trust") or "trust"
+# Trust: a commenter's first N comments are held; after M approved comments they are trusted.
+MODERATION_NEW_COMMENTER_HOLD = env.env_int("MODERATION_NEW_COMMENTER_HOLD", 3, minimum=0)
+MODERATION_TRUSTED_AFTER = env.env_int("MODERATION_TRUSTED_AFTER", 20, minimum=1)
+# A commenter whose recent rejections pass this share (percent) goes back to pre-moderation.
+MODERATION_REJECTION_RATE = env.env_int("MODERATION_REJECTION_RATE", 30, minimum=1)
+# Offensive-language score (percent) above which the author is warned, then held.
+MODERATION_OFFENSIVE_THRESHOLD = env.env_int("MODERATION_OFFENSIVE_THRESHOLD", 80, minimum=1)
+MODERATION_OFFENSIVE_MODEL = env.env_bool("MODERATION_OFFENSIVE_MODEL", True)
+MODERATION_MAX_LENGTH = env.env_int("MODERATION_MAX_LENGTH", 5000, minimum=1)
+MODERATION_MAX_LINKS = env.env_int("MODERATION_MAX_LINKS", 2, minimum=0)
+MODERATION_REPORTS_TO_HOLD = env.env_int("MODERATION_REPORTS_TO_HOLD", 3, minimum=1)
 
 # === funding settings ===
 

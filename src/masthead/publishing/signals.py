@@ -1,0 +1,28 @@
+"""Cache invalidation: whatever changes a page's presence or content purges what showed it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_delete
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from masthead.publishing.caching import purge_page
+
+
+def _on_page_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    purge_page(instance.pk)
+
+
+def connect() -> None:
+    page_published.connect(_on_page_changed, dispatch_uid="publishing.purge.published")
+    page_unpublished.connect(_on_page_changed, dispatch_uid="publishing.purge.unpublished")
+    post_page_move.connect(_on_page_changed, dispatch_uid="publishing.purge.moved")
+    post_delete.connect(_on_page_deleted, dispatch_uid="publishing.purge.deleted")
+
+
+def _on_page_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from wagtail.models import Page
+
+    if isinstance(instance, Page):
+        purge_page(instance.pk)
