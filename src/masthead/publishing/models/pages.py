@@ -26,6 +26,15 @@ class CachedPageMixin:
         response = super().serve(request, *args, **kwargs)  # type: ignore[misc]
         return caching.mark_public(request, response, scopes=["site", f"page:{self.pk}", "funding"])  # type: ignore[attr-defined]
 
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)  # type: ignore[misc]
+        canonical = self.get_full_url(request)  # type: ignore[attr-defined]
+        page_number = request.GET.get("page", "")
+        if page_number.isdigit() and int(page_number) > 1:
+            canonical += f"?page={int(page_number)}"
+        context["canonical_url"] = canonical
+        return context
+
 
 class HomePage(CachedPageMixin, Page):
     """The front page: a lead story, the latest stories and a block per section."""
@@ -177,6 +186,12 @@ class ArticlePage(CachedPageMixin, Page):
     @section.setter
     def section(self, value: SectionPage | None) -> None:
         self._section = value
+
+    def lite_url(self, request: HttpRequest | None = None) -> str:
+        """The text-only edition of this story: /lite/ followed by the article's path."""
+        url = self.get_url(request) or "/"
+        relative = url.split("://", 1)[-1].split("/", 1)[-1] if "://" in url else url.lstrip("/")
+        return f"/lite/{relative}"
 
     @property
     def published_at(self) -> Any:
