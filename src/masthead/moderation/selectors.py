@@ -1,0 +1,132 @@
+"""Reads other apps and moderation's pages rely on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Q
+
+from masthead.moderation import registry
+from masthead.moderation.models import (
+    BannedDomain,
+    ModerationMode,
+    ModerationSetting,
+    Sanction,
+    Standing,
+)
+
+_SHADOW_KEY = "moderation:shadow-banned"
+_CACHE_SECONDS = 300
+
+
+class TrustLevel:
+    STAFF = "staff"
+    TRUSTED = "trusted"
+    REGULAR = "regular"
+    NEW = "new"
+    PROBATION = "probation"  # recent rejections passed the threshold
+    PREMODERATED = "premoderated"  # a moderator's sanction
+
+
+def shadow_banned_user_ids() -> frozenset[int]:
+    """Ids of shadow-banned readers: their comments are shown to themselves only. Cached."""
+    ids = cache.get(_SHADOW_KEY)
+    if ids is None:
+        ids = sorted(
+            Sanction.objects.active().filter(kind=Sanction.Kind.SHADOW_BAN).values_list("user_id", flat=True)
+        )
+        # Cached briefly even without a change, so a ban that simply expires is noticed.
+        cache.set(_SHADOW_KEY, ids, timeout=_CACHE_SECONDS)
+    return frozenset(ids)
+
+
+def is_shadow_banned(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "pk", None) and user.pk in shadow_banned_user_ids())
+
+
+def discussion_state(page: Any) -> str:
+    """ "open", "closed" (readable, no new comments) or "hidden", as the content app keeps it."""
+    if page is None:
+        return "open"
+    for adapter in registry.all_types():
+        if adapter.handles_discussions:
+            return adapter.discussion_state(page=page)
+    return "open"
+
+
+def sanction_caches_changed() -> None:
+    cache.delete(_SHADOW_KEY)
+
+
+def moderation_mode(page: Any) -> str:
+    """The mode for comments on ``page``: the deepest setting on its path, then its site's."""
+    path = getattr(page, "path", "") or ""
+    paths = [path[:end] for end in range(4, len(path) + 1, 4)]
+    if paths:
+        settings_found = list(
+            ModerationSetting.objects.filter(Q(page__path__in=paths) | Q(site__root_page__path__in=paths))
+            .select_related("page", "site__root_page")
+            .order_by()
+        )
+        by_page = sorted((s for s in settings_found if s.page_id), key=lambda s: -len(s.page.path))
+        if by_page:
+            return by_page[0].mode
+        by_site = sorted((s for s in settings_found if s.site_id), key=lambda s: -len(s.site.root_page.path))
+        if by_site:
+            return by_site[0].mode
+    return (
+        settings.MODERATION_MODE
+        if settings.MODERATION_MODE in ModerationMode.values
+        else ModerationMode.TRUST
+    )
+
+
+def standing_of(user: Any) -> Standing:
+    """The user's standing, unsaved and empty when they have none yet."""
+    return Standing.objects.filter(user=user).first() or Standing(user=user)
+
+
+def rejection_rate(standing: Standing) -> float:
+    recent = standing.recent
+    return recent.count("r") / len(recent) if recent else 0.0
+
+
+def active_sanction_kinds(user: Any) -> dict[str, Sanction]:
+    """Kind -> the active sanction of that kind ending last."""
+    found: dict[str, Sanction] = {}
+    for sanction in Sanction.objects.active().filter(user=user).order_by("ends_at"):
+        found[sanction.kind] = sanction
+    return found
+
+
+def email_domain_banned(email: str) -> bool:
+    domain = email.rsplit("@", 1)[-1].lower()
+    parts = domain.split(".")
+    # A ban on example.org covers mail.example.org too.
+    candidates = [".".join(parts[index:]) for index in range(len(parts) - 1)]
+    return BannedDomain.objects.filter(domain__in=candidates).exists()
+
+
+def trust_level(
+    user: Any, *, standing: Standing | None = None, sanctions: dict[str, Sanction] | None = None
+) -> str:
+    """Where ``user`` stands: staff, premoderated, probation, new, regular or trusted."""
+    if user.is_staff:
+        return TrustLevel.STAFF
+    sanctions = active_sanction_kinds(user) if sanctions is None else sanctions
+    if Sanction.Kind.PREMODERATE in sanctions:
+        return TrustLevel.PREMODERATED
+    standing = standing_of(user) if standing is None else standing
+    minimum_history = 5
+    if (
+        len(standing.recent) >= minimum_history
+        and rejection_rate(standing) * 100 >= settings.MODERATION_REJECTION_RATE
+    ):
+        return TrustLevel.PROBATION
+    if standing.approved_count < settings.MODERATION_NEW_COMMENTER_HOLD:
+        return TrustLevel.NEW
+    if standing.approved_count >= settings.MODERATION_TRUSTED_AFTER:
+        return TrustLevel.TRUSTED
+    return TrustLevel.REGULAR

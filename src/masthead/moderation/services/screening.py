@@ -1,0 +1,279 @@
+"""The screening pipeline every new or edited piece of reader text goes through.
+
+Checks run in a fixed order. A check that rejects stops the pipeline (its reason is what
+the author sees); checks that hold add their reasons and the rest still run, so moderators
+see every reason at once. Staff never have their comments held.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, Literal
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import models, transaction
+from django.utils import timezone
+
+from masthead.moderation import offensive, registry, selectors
+from masthead.moderation.models import Sanction, ScreeningRecord, Standing
+from masthead.moderation.selectors import TrustLevel
+from masthead.moderation.services.audit import audit_record
+from masthead.moderation.text import fingerprint, normalise
+from masthead.moderation.wordlists import current_matcher
+
+Verdict = Literal["publish", "hold", "reject"]
+
+_LINK = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"')\]]+|\b[a-z0-9-]+\.(?:com|net|org|info|biz|ru|xyz|top|io|ly)\b", re.I
+)
+_FLOOD = re.compile(r"(.)\1{9,}")
+_WARNED_SECONDS = 30 * 60
+_REPEAT_WINDOW = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class ScreeningResult:
+    verdict: Verdict
+    reasons: list[str] = field(default_factory=list)
+    # Machine-readable rule names, one per reason ("banned_phrase", "new_commenter", ...).
+    codes: list[str] = field(default_factory=list)
+    score: float | None = None
+    fingerprint: str = ""
+
+
+@dataclass
+class _Screening:
+    text: str
+    normalised: str
+    author: Any
+    article: Any
+    honeypot: str
+    edited: bool
+    warn: bool
+    level: str = TrustLevel.NEW
+    sanctions: dict[str, Sanction] = field(default_factory=dict)
+    holds: list[tuple[str, str]] = field(default_factory=list)
+    score: float | None = None
+
+    def hold(self, code: str, reason: str) -> None:
+        self.holds.append((code, reason))
+
+
+class _Rejected(Exception):
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code, self.reason = code, reason
+
+
+def _check_account(s: _Screening) -> None:
+    if s.author is None:
+        return
+    now = timezone.now()
+    if Sanction.Kind.BAN in s.sanctions or selectors.email_domain_banned(s.author.email):
+        raise _Rejected("banned", "Your account may not post comments.")
+    suspension = s.sanctions.get(Sanction.Kind.SUSPEND)
+    if suspension is not None and (suspension.ends_at is None or suspension.ends_at > now):
+        until = f" until {suspension.ends_at:%d %B %Y, %H:%M} UTC" if suspension.ends_at else ""
+        raise _Rejected("suspended", f"Your account is suspended{until}.")
+
+
+def _check_length(s: _Screening) -> None:
+    if not s.text.strip():
+        raise _Rejected("empty", "A comment cannot be empty.")
+    if len(s.text) > settings.MODERATION_MAX_LENGTH:
+        raise _Rejected(
+            "too_long", f"A comment can be at most {settings.MODERATION_MAX_LENGTH} characters long."
+        )
+
+
+def _check_thread(s: _Screening) -> None:
+    if s.article is not None and selectors.discussion_state(s.article) != "open":
+        raise _Rejected("closed", "The discussion of this article is closed.")
+
+
+def _check_repeat(s: _Screening) -> None:
+    if s.author is None or s.edited:
+        return
+    since = timezone.now() - _REPEAT_WINDOW
+    again = ScreeningRecord.objects.filter(
+        author=s.author, fingerprint=fingerprint(s.normalised), created_at__gte=since
+    ).exists()
+    if again:
+        raise _Rejected("repeat", "You have already posted this comment.")
+
+
+def _check_word_lists(s: _Screening) -> None:
+    matches = current_matcher().find(s.normalised)
+    banned = sorted(match.phrase for match in matches if match.kind == "banned")
+    if banned:
+        raise _Rejected("banned_phrase", "This comment contains language this site does not allow.")
+    suspect = sorted(match.phrase for match in matches if match.kind == "suspect")
+    if suspect:
+        s.hold("suspect_phrase", f"Contains listed words: {', '.join(suspect)}")
+
+
+def _check_offensive(s: _Screening) -> None:
+    if not settings.MODERATION_OFFENSIVE_MODEL:
+        return
+    s.score = offensive.offensive_score(s.normalised)
+    if s.score * 100 < settings.MODERATION_OFFENSIVE_THRESHOLD:
+        return
+    # Like Coral: warn the author once; if they post offensive text again soon, hold it.
+    warned_key = f"moderation:warned:{s.author.pk}" if s.author is not None else ""
+    if s.warn and warned_key and not cache.get(warned_key):
+        cache.set(warned_key, 1, timeout=_WARNED_SECONDS)
+        raise _Rejected(
+            "offensive_warning",
+            "This comment may be offensive. Please reconsider it; if you post it anyway, "
+            "a moderator will review it before it appears.",
+        )
+    s.hold("offensive", f"Offensive-language score {s.score:.0%}")
+
+
+def _check_links(s: _Screening) -> None:
+    links = len(_LINK.findall(s.text))
+    if links and s.level in {TrustLevel.NEW, TrustLevel.PROBATION, TrustLevel.PREMODERATED}:
+        s.hold("link_new_commenter", "Links from new commenters are reviewed first")
+    elif links > settings.MODERATION_MAX_LINKS:
+        s.hold("too_many_links", f"{links} links (at most {settings.MODERATION_MAX_LINKS})")
+
+
+def _check_honeypot(s: _Screening) -> None:
+    if s.honeypot.strip():
+        raise _Rejected("honeypot", "This comment looks like automated spam.")
+
+
+def _check_spam(s: _Screening) -> None:
+    letters = [char for char in s.text if char.isalpha()]
+    if len(letters) >= 20 and sum(char.isupper() for char in letters) / len(letters) > 0.7:
+        s.hold("shouting", "Mostly capital letters")
+    if _FLOOD.search(s.text):
+        s.hold("flooding", "A character repeated ten or more times")
+    words = s.normalised.split()
+    if len(words) >= 12 and len(set(words)) / len(words) < 0.3:
+        s.hold("repetitive", "The same few words over and over")
+
+
+def _check_trust(s: _Screening) -> None:
+    if s.author is None:
+        return
+    mode = selectors.moderation_mode(s.article)
+    if s.level == TrustLevel.PREMODERATED:
+        s.hold("premoderated", "A moderator set this commenter to pre-moderation")
+    elif mode == "pre" and s.level != TrustLevel.TRUSTED:
+        s.hold("pre_moderation", "This discussion is pre-moderated")
+    elif mode == "trust" and s.level == TrustLevel.NEW:
+        s.hold("new_commenter", "A new commenter's first comments are reviewed")
+    elif mode == "trust" and s.level == TrustLevel.PROBATION:
+        s.hold("rejection_rate", "Many of this commenter's recent comments were rejected")
+
+
+PIPELINE: list[Callable[[_Screening], None]] = [
+    _check_account,
+    _check_length,
+    _check_thread,
+    _check_repeat,
+    _check_honeypot,
+    _check_word_lists,
+    _check_offensive,
+    _check_links,
+    _check_spam,
+    _check_trust,
+]
+
+
+def screen_text(
+    *,
+    text: str,
+    author: Any = None,
+    article: Any = None,
+    honeypot: str = "",
+    edited: bool = False,
+    warn: bool = True,
+) -> ScreeningResult:
+    """Screen ``text`` before it is saved: "publish", "hold" (with reasons) or "reject".
+
+    ``author`` (a user or None for imports and tools) and ``article`` (the Wagtail page the
+    text belongs to) decide the trust and mode checks. ``honeypot`` is the hidden form
+    field's value; ``edited`` skips repeat detection; ``warn=False`` holds offensive text
+    at once instead of warning the author first (imports, API tools).
+    """
+    normalised = normalise(text)
+    screening = _Screening(text, normalised, author, article, honeypot, edited, warn)
+    if author is not None:
+        screening.sanctions = selectors.active_sanction_kinds(author)
+        screening.level = selectors.trust_level(author, sanctions=screening.sanctions)
+    digest = fingerprint(normalised)
+    try:
+        for check in PIPELINE:
+            check(screening)
+    except _Rejected as rejected:
+        return ScreeningResult("reject", [rejected.reason], [rejected.code], screening.score, digest)
+    if screening.holds and screening.level != TrustLevel.STAFF:
+        codes = [code for code, _ in screening.holds]
+        reasons = [reason for _, reason in screening.holds]
+        return ScreeningResult("hold", reasons, codes, screening.score, digest)
+    return ScreeningResult("publish", [], [], screening.score, digest)
+
+
+def standing_record(*, user: Any, approved: bool) -> Standing:
+    """Count one outcome (approved or rejected) in ``user``'s standing."""
+    Standing.objects.get_or_create(user=user)
+    with transaction.atomic():
+        standing = Standing.objects.select_for_update().get(user=user)
+        if approved:
+            standing.approved_count += 1
+        else:
+            standing.rejected_count += 1
+        standing.recent = (standing.recent + ("a" if approved else "r"))[-20:]
+        standing.save(update_fields=["approved_count", "rejected_count", "recent", "updated_at"])
+    return standing
+
+
+def screening_recorded(
+    *,
+    target: models.Model,
+    result: ScreeningResult,
+    author: Any = None,
+    article: Any = None,
+    edited: bool = False,
+) -> ScreeningRecord:
+    """Record the screening of a saved object (reasons, queue entry, audit event).
+
+    Call inside the transaction that saved ``target``.
+    """
+    if article is None:
+        adapter = registry.for_model(type(target))
+        article = adapter.describe(target).page if adapter is not None else None
+    author = author if author is not None and getattr(author, "pk", None) else None
+    content_type = ContentType.objects.get_for_model(target)
+    # Callers need not say it is an edit: an object screened before has been edited.
+    edited = edited or ScreeningRecord.objects.filter(content_type=content_type, object_id=target.pk).exists()
+    record = ScreeningRecord.objects.create(
+        content_type=content_type,
+        object_id=target.pk,
+        author=author,
+        page=article if getattr(article, "pk", None) else None,
+        verdict=result.verdict,
+        reasons=result.reasons,
+        codes=result.codes,
+        score=result.score,
+        fingerprint=result.fingerprint,
+        edited=edited,
+    )
+    audit_record(
+        action=f"screening_{result.verdict}",
+        rule=",".join(result.codes) or "screening",
+        target=target,
+        subject=author,
+        reason="; ".join(result.reasons),
+        data={"score": result.score, "codes": result.codes, "edited": edited},
+    )
+    if author is not None and result.verdict == "publish" and not edited:
+        standing_record(user=author, approved=True)
+    return record
