@@ -1,0 +1,87 @@
+import pytest
+from django.template import Context, Template
+from django.test import RequestFactory
+
+from masthead.core import pagecache, periodic, ratelimit, slots
+
+
+@pytest.mark.django_db
+def test_health_answers_ok_with_the_database_up(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_public_responses_carry_a_strict_csp_without_inline_script(client):
+    csp = client.get("/healthz")["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+
+
+@pytest.mark.django_db
+def test_admin_gets_its_own_policy(client):
+    csp = client.get("/admin/login/")["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in csp
+
+
+def test_slot_renders_registered_renderers_in_order():
+    slots.register("test_slot", lambda context: "<b>second</b>", order=20)
+    slots.register("test_slot", lambda context: f"<i>{context['who']}</i>", order=10)
+    html = Template('{% load masthead_core %}{% slot "test_slot" %}|{% slot "nobody" %}').render(
+        Context({"who": "first"})
+    )
+    assert html == "<i>first</i><b>second</b>|"
+
+
+@pytest.mark.django_db
+def test_rate_limit_counts_per_key_and_refuses_past_the_limit():
+    limit = ratelimit.Limit(count=3, seconds=60)
+    assert [ratelimit.hit("t", ["a"], limit) for _ in range(4)] == [True, True, True, False]
+    assert ratelimit.hit("t", ["b"], limit) is True
+    assert ratelimit.hit("other", ["a"], limit) is True
+
+
+@pytest.mark.django_db
+def test_rate_limit_keys_use_ip_network_and_account(reader):
+    request = RequestFactory().post("/", REMOTE_ADDR="203.0.113.77")
+    request.user = reader
+    assert ratelimit.request_keys(request) == ["net:203.0.113.0/24", f"user:{reader.pk}"]
+
+
+def test_ip_network_groups_ipv6_by_64_and_survives_garbage():
+    assert ratelimit.ip_network("2001:db8:1:2:3:4:5:6") == "2001:db8:1:2::/64"
+    assert ratelimit.ip_network("not an ip") == "invalid"
+
+
+def test_client_ip_trusts_forwarded_for_only_from_configured_proxies(settings):
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.9")
+    settings.MASTHEAD_TRUSTED_PROXY_COUNT = 0
+    assert ratelimit.client_ip(request) == "10.0.0.1"
+    settings.MASTHEAD_TRUSTED_PROXY_COUNT = 1
+    assert ratelimit.client_ip(request) == "198.51.100.9"
+
+
+@pytest.mark.django_db
+def test_page_cache_token_changes_only_when_a_scope_it_depends_on_is_bumped():
+    before = pagecache.versions(["site", "page:1"])
+    assert pagecache.versions(["site", "page:1"]) == before
+    pagecache.bump("page:2")
+    assert pagecache.versions(["site", "page:1"]) == before
+    pagecache.bump("page:1")
+    assert pagecache.versions(["site", "page:1"]) != before
+
+
+@pytest.mark.django_db
+def test_periodic_job_runs_once_per_interval_however_many_processes_ask():
+    calls = []
+    periodic.register("test-job", lambda: calls.append(1), every_seconds=60)
+    try:
+        assert "test-job" in periodic.run_due(now=6000.0)
+        assert "test-job" not in periodic.run_due(now=6001.0)
+        assert "test-job" in periodic.run_due(now=6060.0)
+        assert calls == [1, 1]
+    finally:
+        periodic._jobs.pop("test-job")
