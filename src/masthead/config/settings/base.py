@@ -286,5 +286,16 @@ MODERATION_MAX_LINKS = env.env_int("MODERATION_MAX_LINKS", 2, minimum=0)
 MODERATION_REPORTS_TO_HOLD = env.env_int("MODERATION_REPORTS_TO_HOLD", 3, minimum=1)
 
 # === funding settings ===
+# Stripe: the secret key turns online giving on; its webhook secret is then required
+# (system check funding.E001). STRIPE_API_BASE points the SDK elsewhere (tests' stub server).
+STRIPE_SECRET_KEY = env.env_str("STRIPE_SECRET_KEY", "") or ""
+STRIPE_WEBHOOK_SECRET = env.env_str("STRIPE_WEBHOOK_SECRET", "") or ""
+STRIPE_API_BASE = env.env_str("STRIPE_API_BASE", "") or ""
+STRIPE_WEBHOOK_TOLERANCE = env.env_int("STRIPE_WEBHOOK_TOLERANCE", 300, minimum=1)
+# The largest single gift or ledger movement, in minor units (1,000,000 = 10,000.00).
+FUNDING_MAX_AMOUNT = env.env_int("FUNDING_MAX_AMOUNT", 1_000_000, minimum=1)
+FUNDING_DEFAULT_CURRENCY = (env.env_str("FUNDING_DEFAULT_CURRENCY", "USD") or "USD").upper()
+# Donation form posts per hour from one network or account.
+FUNDING_DONATION_RATE_LIMIT = env.env_int("FUNDING_DONATION_RATE_LIMIT", 10, minimum=1)
 
 # === migration settings ===
