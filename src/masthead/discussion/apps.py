@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class DiscussionConfig(AppConfig):
     name = "masthead.discussion"
     label = "discussion"
+    verbose_name = "Discussion"
+
+    def ready(self) -> None:
+        from masthead.core import demo, slots
+        from masthead.discussion import demo as discussion_demo
+        from masthead.discussion import slots as discussion_slots
+
+        slots.register("article_discussion", discussion_slots.article_discussion, order=10)
+        slots.register("article_meta", discussion_slots.article_meta, order=20)
+        slots.register("head", discussion_slots.head, order=20)
+        demo.register("discussion", discussion_demo.load, order=20)

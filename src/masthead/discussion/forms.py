@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import secrets
+
+from django import forms
+from django.conf import settings
+
+
+def new_client_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Your comment",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="*emphasis*, **strong**, [links](https://…), > quotes and `code` work.",
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    # One token per rendered form: a double submit finds the comment the first one made.
+    client_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    notify_replies = forms.BooleanField(required=False, label="Email me when someone replies")
+
+    def __init__(self, *args, guest: bool = False, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("initial", {}).setdefault("client_token", new_client_token())
+        super().__init__(*args, **kwargs)
+        self.fields["body"].max_length = settings.DISCUSSION_MAX_LENGTH
+        self.fields["body"].widget.attrs["maxlength"] = settings.DISCUSSION_MAX_LENGTH
+        if guest:
+            self.fields["guest_name"] = forms.CharField(label="Your name", max_length=60)
+            del self.fields["notify_replies"]
+
+
+class EditForm(forms.Form):
+    body = forms.CharField(label="Your comment", widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["body"].max_length = settings.DISCUSSION_MAX_LENGTH

@@ -1,0 +1,113 @@
+"""Live updates: "N new comments" through Server-Sent Events.
+
+Each thread has a cheap "last visible comment id" in the cache. A stream waits for it to
+change: through Redis pub/sub when REDIS_URL is set (one channel per thread, so several
+app servers fan out), otherwise by polling that cache key every couple of seconds. A
+response streams for at most DISCUSSION_SSE_HOLD_SECONDS (it holds a gunicorn thread),
+then the browser's EventSource reconnects with Last-Event-ID.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+POLL_SECONDS = 2.0
+RETRY_MILLISECONDS = 5000
+_redis_client = None
+
+
+def _key(thread_id: int) -> str:
+    return f"discussion:last:{thread_id}"
+
+
+def _channel(thread_id: int) -> str:
+    return f"masthead:discussion:{thread_id}"
+
+
+def _redis():  # type: ignore[no-untyped-def]
+    global _redis_client
+    if _redis_client is None and settings.REDIS_URL:
+        import redis
+
+        _redis_client = redis.Redis.from_url(settings.REDIS_URL)
+    return _redis_client
+
+
+def announce(thread_id: int, comment_id: int) -> None:
+    """Record the newest comment id of a thread and wake its streams."""
+    current = cache.get(_key(thread_id)) or 0
+    if comment_id > current:
+        cache.set(_key(thread_id), comment_id, timeout=None)
+    client = _redis()
+    if client is not None:
+        try:
+            client.publish(_channel(thread_id), str(comment_id))
+        except Exception:
+            logger.warning("could not publish the live update of thread %s", thread_id, exc_info=True)
+
+
+def last_id(thread_id: int, fallback: int) -> int:
+    value = cache.get(_key(thread_id))
+    if value is None:
+        cache.set(_key(thread_id), fallback, timeout=None)
+        return fallback
+    return int(value)
+
+
+def event(name: str, data: dict, event_id: int | None = None) -> str:
+    lines = []
+    if event_id is not None:
+        lines.append(f"id: {event_id}")
+    lines.append(f"event: {name}")
+    lines.append(f"data: {json.dumps(data)}")
+    return "\n".join(lines) + "\n\n"
+
+
+def wait_for_change(thread_id: int, seen: int, fallback: int, hold_seconds: float) -> Iterator[int]:
+    """Yield the thread's newest comment id each time it moves past ``seen``, for ``hold_seconds``.
+
+    Yields 0 now and then as a heartbeat, so a dead client is noticed by the server.
+    """
+    deadline = time.monotonic() + hold_seconds
+    client = _redis()
+    if client is not None:
+        yield from _wait_redis(client, thread_id, seen, fallback, deadline)
+        return
+    while time.monotonic() < deadline:
+        newest = last_id(thread_id, fallback)
+        if newest > seen:
+            seen = newest
+            yield newest
+        else:
+            yield 0
+        time.sleep(min(POLL_SECONDS, max(0.0, deadline - time.monotonic())))
+
+
+def _wait_redis(client, thread_id: int, seen: int, fallback: int, deadline: float) -> Iterator[int]:  # type: ignore[no-untyped-def]
+    pubsub = client.pubsub(ignore_subscribe_messages=True)
+    try:
+        pubsub.subscribe(_channel(thread_id))
+        # A comment may have landed between the page render and the subscription.
+        newest = last_id(thread_id, fallback)
+        if newest > seen:
+            seen = newest
+            yield newest
+        while time.monotonic() < deadline:
+            message = pubsub.get_message(timeout=min(5.0, max(0.05, deadline - time.monotonic())))
+            if message is None:
+                yield 0
+                continue
+            newest = int(message["data"])
+            if newest > seen:
+                seen = newest
+                yield newest
+    finally:
+        pubsub.close()

@@ -1,0 +1,340 @@
+"""Posting, editing, deleting and moderating comments, keeping every denormalised count right.
+
+Counts kept here (and only here):
+- ``Thread.comment_count``: visible comments; ``Thread.top_level_count``: shown top-level ones;
+- ``Comment.reply_count``: shown direct replies (visible ones, and tombstones that still
+  have replies); a tombstone whose last reply goes becomes a leaf and disappears, which can
+  ripple up the tree, so the walk goes up while the "shown" state keeps changing;
+- ``Comment.subtree_count`` on top-level comments: visible comments below them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from masthead.discussion import events
+from masthead.discussion.models import (
+    TOMBSTONE_STATUSES,
+    Comment,
+    CommentRevision,
+    CommentStatus,
+    Thread,
+)
+from masthead.discussion.rendering import normalise_source, render_markdown
+from masthead.discussion.services.threads import thread_is_open
+from masthead.moderation import services as moderation
+
+S = CommentStatus
+# Who may move a comment where. Authors delete; moderators do the rest.
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    S.PENDING: {S.VISIBLE, S.HIDDEN, S.REMOVED, S.REJECTED, S.DELETED},
+    S.VISIBLE: {S.PENDING, S.HIDDEN, S.REMOVED, S.DELETED},
+    S.HIDDEN: {S.VISIBLE, S.REMOVED, S.DELETED},
+    S.REMOVED: {S.VISIBLE},
+    S.REJECTED: {S.VISIBLE},
+    S.DELETED: set(),
+}
+
+# Readers see these words when screening refuses their text.
+REASON_WORDS = {
+    "empty": "The comment is empty.",
+    "profanity": "It contains language the newsroom does not publish.",
+    "spam": "It looks like advertising or spam.",
+    "links": "It contains too many links.",
+    "banned": "Your account cannot comment at the moment.",
+    "blocked_term": "It contains a term the newsroom does not publish.",
+    "toxicity": "It reads as abusive; please rephrase it.",
+}
+
+
+@dataclass
+class CommentRejected(Exception):
+    """Screening refused the text; ``reasons`` are the screener's codes."""
+
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def messages(self) -> list[str]:
+        # The screener may give codes ("spam") or sentences meant for the reader.
+        words = [
+            REASON_WORDS.get(reason)
+            or (reason if " " in reason else reason.replace("_", " ").capitalize() + ".")
+            for reason in self.reasons
+        ]
+        return words or ["The comment could not be published."]
+
+    def __str__(self) -> str:
+        return " ".join(self.messages)
+
+
+def _shown(status: str, reply_count: int) -> bool:
+    return status == S.VISIBLE or (status in TOMBSTONE_STATUSES and reply_count > 0)
+
+
+def _clean_body(body: str) -> str:
+    body = normalise_source(body)
+    if not body:
+        raise ValidationError("Please write a comment.")
+    if len(body) > settings.DISCUSSION_MAX_LENGTH:
+        raise ValidationError(f"Comments can be at most {settings.DISCUSSION_MAX_LENGTH} characters long.")
+    return body
+
+
+def _screen(*, body: str, author: Any, thread: Thread) -> moderation.ScreeningResult:
+    article = thread.page.specific if thread.page_id else None
+    result = moderation.screen_text(text=body, author=author, article=article)
+    if result.verdict == "reject":
+        raise CommentRejected(list(result.reasons))
+    return result
+
+
+def _apply_counts(comment: Comment, *, old_status: str | None, new_status: str) -> None:
+    """Move the denormalised counts for ``comment`` going from ``old_status`` to ``new_status``.
+
+    Call inside the transaction, with ``comment`` saved in its new status.
+    """
+    was_visible = old_status == S.VISIBLE
+    now_visible = new_status == S.VISIBLE
+    visible_delta = int(now_visible) - int(was_visible)
+    shown_delta = int(_shown(new_status, comment.reply_count)) - int(
+        old_status is not None and _shown(old_status, comment.reply_count)
+    )
+    if visible_delta and comment.root_id is not None:
+        Comment.objects.filter(pk=comment.root_id).update(subtree_count=F("subtree_count") + visible_delta)
+    top_level_delta = shown_delta if comment.parent_id is None else 0
+    node_parent_id = comment.parent_id
+    while shown_delta and node_parent_id is not None:
+        parent = (
+            Comment.objects.select_for_update()
+            .only("status", "reply_count", "parent_id")
+            .get(pk=node_parent_id)
+        )
+        before = _shown(parent.status, parent.reply_count)
+        parent.reply_count = max(0, parent.reply_count + shown_delta)
+        Comment.objects.filter(pk=parent.pk).update(reply_count=parent.reply_count)
+        shown_delta = int(_shown(parent.status, parent.reply_count)) - int(before)
+        if parent.parent_id is None:
+            top_level_delta = shown_delta
+        node_parent_id = parent.parent_id
+    updates: dict[str, Any] = {}
+    if visible_delta:
+        updates["comment_count"] = F("comment_count") + visible_delta
+    if top_level_delta:
+        updates["top_level_count"] = F("top_level_count") + top_level_delta
+    if now_visible:
+        updates["last_comment_id"] = Greatest(F("last_comment_id"), comment.pk)
+    if updates:
+        # Last, so the hot thread row stays locked for the shortest time.
+        Thread.objects.filter(pk=comment.thread_id).update(**updates)
+
+
+def _after_change(comment: Comment, *, became_visible: bool) -> None:
+    events.page_changed(comment.thread)
+    if became_visible:
+        events.comment_published(comment.thread, comment.pk)
+        if comment.parent_id is not None:
+            from masthead.discussion.tasks import notify_reply
+
+            comment_id = comment.pk
+            transaction.on_commit(lambda: notify_reply.enqueue(comment_id))
+
+
+def comment_create(
+    *,
+    thread: Thread,
+    author: Any,
+    body: str,
+    parent: Comment | None = None,
+    guest_name: str = "",
+    guest_email: str = "",
+    notify_replies: bool = False,
+    client_token: str | None = None,
+    now: datetime | None = None,
+) -> Comment:
+    """Screen and post a comment (or a reply to ``parent``).
+
+    ``author`` is an account or None for a guest (the caller checks the site allows guests).
+    A repeated ``client_token`` returns the comment it already created. Raises
+    ``ValidationError`` for bad input or a closed thread, ``CommentRejected`` when screening refuses.
+    """
+    now = now or timezone.now()
+    body = _clean_body(body)
+    if author is None and not guest_name.strip():
+        raise ValidationError("Please give a name to comment as a guest.")
+    client_token = (client_token or "").strip()[:64] or None
+    if client_token:
+        existing = Comment.objects.filter(thread=thread, client_token=client_token).first()
+        if existing is not None:
+            return _same_author_or_error(existing, author)
+    if not thread_is_open(thread, now):
+        raise ValidationError("This discussion is closed.")
+    if parent is not None and (parent.thread_id != thread.pk or parent.status != S.VISIBLE):
+        raise ValidationError("That comment cannot be replied to.")
+    result = _screen(body=body, author=author, thread=thread)
+    status = S.VISIBLE if result.verdict == "publish" else S.PENDING
+    try:
+        with transaction.atomic():
+            comment = _insert(
+                thread=thread,
+                parent=parent,
+                author=author,
+                body=body,
+                status=status,
+                result=result,
+                guest_name=guest_name.strip()[:60] if author is None else "",
+                guest_email=guest_email.strip() if author is None else "",
+                notify_replies=notify_replies and author is not None,
+                client_token=client_token,
+                now=now,
+            )
+            _apply_counts(comment, old_status=None, new_status=status)
+            moderation.screening_recorded(target=comment, result=result, author=author)
+            _after_change(comment, became_visible=status == S.VISIBLE)
+    except IntegrityError:
+        # A double submit raced us to the unique (thread, client_token) constraint.
+        if client_token is None:
+            raise
+        existing = Comment.objects.get(thread=thread, client_token=client_token)
+        return _same_author_or_error(existing, author)
+    return comment
+
+
+def _same_author_or_error(existing: Comment, author: Any) -> Comment:
+    author_id = getattr(author, "pk", None)
+    if existing.author_id != author_id:
+        raise ValidationError("This form was already used; please reload the page.")
+    return existing
+
+
+def _insert(*, thread: Thread, parent: Comment | None, now: datetime, **fields: Any) -> Comment:
+    preview_replies = settings.DISCUSSION_PREVIEW_REPLIES
+    preview_depth = settings.DISCUSSION_PREVIEW_DEPTH
+    if parent is None:
+        comment = Comment(
+            thread=thread, depth=0, ancestors="", sibling_rank=1, in_preview=True, created_at=now
+        )
+    else:
+        # The parent row lock orders concurrent replies, so ranks are unique and never renumbered.
+        locked = Comment.objects.select_for_update().only("replies_total").get(pk=parent.pk)
+        rank = locked.replies_total + 1
+        Comment.objects.filter(pk=parent.pk).update(replies_total=rank)
+        depth = parent.depth + 1
+        comment = Comment(
+            thread=thread,
+            parent=parent,
+            root_id=parent.root_id or parent.pk,
+            depth=depth,
+            ancestors=f"{parent.ancestors}{parent.pk:012d}/",
+            sibling_rank=rank,
+            in_preview=parent.in_preview and rank <= preview_replies and depth <= preview_depth,
+            created_at=now,
+        )
+    comment.body_html = render_markdown(fields["body"])
+    comment.body_source = fields.pop("body")
+    comment.status = fields.pop("status")
+    comment.moderation_reasons = list(fields.pop("result").reasons)
+    comment.status_changed_at = now
+    for name, value in fields.items():
+        setattr(comment, name, value)
+    comment.save()
+    return comment
+
+
+def comment_edit(*, comment: Comment, actor: Any, body: str, now: datetime | None = None) -> Comment:
+    """The author rewrites their comment within the edit window; the old text is kept as a revision."""
+    now = now or timezone.now()
+    if not comment_can_edit(comment=comment, user=actor, now=now):
+        raise PermissionDenied("This comment can no longer be edited.")
+    body = _clean_body(body)
+    if body == comment.body_source:
+        return comment
+    thread = comment.thread
+    result = _screen(body=body, author=actor, thread=thread)
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        CommentRevision.objects.create(comment=locked, body_source=locked.body_source, created_at=now)
+        old_status = locked.status
+        locked.body_source = body
+        locked.body_html = render_markdown(body)
+        locked.edited_at = now
+        locked.moderation_reasons = list(result.reasons)
+        if result.verdict == "hold" and old_status == S.VISIBLE:
+            locked.status = S.PENDING
+            locked.status_changed_at = now
+        locked.save()
+        if locked.status != old_status:
+            _apply_counts(locked, old_status=old_status, new_status=locked.status)
+        moderation.screening_recorded(target=locked, result=result, author=actor)
+        events.page_changed(thread)
+    return locked
+
+
+def comment_can_edit(*, comment: Comment, user: Any, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    window = timedelta(seconds=settings.DISCUSSION_EDIT_WINDOW_SECONDS)
+    return (
+        user is not None
+        and user.is_authenticated
+        and comment.author_id == user.pk
+        and comment.status in (S.VISIBLE, S.PENDING)
+        and now - comment.created_at <= window
+        and thread_is_open(comment.thread, now)
+    )
+
+
+def comment_delete(*, comment: Comment, actor: Any) -> Comment:
+    """The author deletes their comment: its text goes; a tombstone stays if it has replies."""
+    if not (actor is not None and actor.is_authenticated and comment.author_id == actor.pk):
+        raise PermissionDenied("You can only delete your own comments.")
+    return comment_set_status(comment=comment, status=S.DELETED, actor=actor)
+
+
+def comment_set_status(*, comment: Comment, status: str, actor: Any, reason: str = "") -> Comment:
+    """Move ``comment`` to ``status`` (approve, reject, hide, remove, restore, delete).
+
+    Keeps reply and thread counts right, and stores ``reason`` so the author sees why their
+    comment was rejected or removed. Raises ``ValidationError`` for a move the lifecycle forbids.
+    """
+    if status not in S.values:
+        raise ValidationError(f"Unknown comment status {status!r}.")
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().select_related("thread").get(pk=comment.pk)
+        old_status = locked.status
+        if status == old_status:
+            return locked
+        if status not in ALLOWED_TRANSITIONS[old_status]:
+            raise ValidationError(f"A {old_status} comment cannot become {status}.")
+        locked.status = status
+        locked.status_reason = reason
+        locked.status_changed_at = now
+        fields = ["status", "status_reason", "status_changed_at"]
+        if status == S.DELETED:
+            # The author asked for their words to go; the tombstone shows no text.
+            locked.body_source = ""
+            locked.body_html = ""
+            fields += ["body_source", "body_html"]
+            CommentRevision.objects.filter(comment=locked).delete()
+        locked.save(update_fields=fields)
+        _apply_counts(locked, old_status=old_status, new_status=status)
+        _after_change(locked, became_visible=status == S.VISIBLE)
+    return locked
+
+
+def comment_set_featured(*, comment: Comment, featured: bool, actor: Any) -> Comment:
+    """Mark a comment as an editors' pick (newsroom staff only)."""
+    if not (actor is not None and actor.is_authenticated and actor.is_staff):
+        raise PermissionDenied("Only the newsroom can feature comments.")
+    Comment.objects.filter(pk=comment.pk).update(featured=featured)
+    comment.featured = featured
+    events.page_changed(comment.thread)
+    return comment

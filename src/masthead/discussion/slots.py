@@ -1,0 +1,82 @@
+"""What the discussion app puts into publishing's templates (registered in ``DiscussionConfig.ready``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.template import Context
+from django.templatetags.static import static
+from django.utils.html import format_html
+from wagtail.models import Page
+
+from masthead.discussion import presentation, selectors, services
+from masthead.discussion.models import Comment, ThreadState
+
+
+def article_discussion(context: Context) -> str:
+    """The discussion under an article: the first page, or a permalink's context (``?comment=``)."""
+    page = context.get("page")
+    request = context.get("request")
+    if page is None or request is None or not getattr(page, "pk", None):
+        return ""
+    thread = services.thread_for_page(page=page)
+    if thread.state == ThreadState.HIDDEN:
+        return ""
+    user = getattr(request, "user", None)
+    listing = None
+    focus = request.GET.get("comment", "")
+    if focus.isdigit():
+        try:
+            comment = selectors.access_comment(user=user, comment_id=int(focus))
+        except Comment.DoesNotExist:
+            comment = None
+        if comment is not None and comment.thread_id == thread.pk:
+            listing = selectors.comment_context(comment=comment, user=user)
+    if listing is None:
+        listing = selectors.thread_page(thread=thread, user=user, sort=presentation.sort_from(request))
+    return presentation.render_block(request, thread=thread, back_url=request.path, listing=listing)
+
+
+def _candidate_page_ids(context: Context) -> set[int]:
+    """Article ids of lists in the template context, so teasers' counts come in one query."""
+    ids: set[int] = set()
+    for value in context.flatten().values():
+        items: Any = None
+        if isinstance(value, (list, tuple)):
+            items = value
+        elif isinstance(value, QuerySet) and value._result_cache is not None:
+            items = value._result_cache
+        elif hasattr(value, "object_list") and isinstance(value.object_list, (list, tuple)):
+            items = value.object_list
+        for item in items or ():
+            if isinstance(item, Page) and item.pk:
+                ids.add(item.pk)
+    return ids
+
+
+def article_meta(context: Context) -> str:
+    """The comment count in an article teaser."""
+    article = context.get("article")
+    request = context.get("request")
+    if article is None or not getattr(article, "pk", None):
+        return ""
+    counts: dict[int, int] | None = getattr(request, "_discussion_counts", None) if request else None
+    if counts is None or article.pk not in counts:
+        wanted = {article.pk} | _candidate_page_ids(context)
+        found = selectors.thread_counts(page_ids=sorted(wanted))
+        counts = {**(counts or {}), **{pk: found.get(pk, 0) for pk in wanted}}
+        if request is not None:
+            request._discussion_counts = counts  # type: ignore[attr-defined]
+    count = counts[article.pk]
+    label = "1 comment" if count == 1 else f"{count:,} comments"
+    url = getattr(article, "url", "") or ""
+    return format_html('<a class="comment-count" href="{}#discussion">{}</a>', url, label)
+
+
+def head(context: Context) -> str:
+    return format_html(
+        '<link rel="stylesheet" href="{}"><script type="module" src="{}"></script>',
+        static("discussion/discussion.css"),
+        static("discussion/discussion.js"),
+    )
