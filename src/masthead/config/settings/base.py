@@ -238,6 +238,8 @@ LOGGING = {
 MASTHEAD_SCHEDULER = env.env_bool("MASTHEAD_SCHEDULER", True)
 
 # === publishing settings ===
+# The site-wide stylesheet lives in src/masthead/static/ (not inside an app), like base.html.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Anonymous pages: browser max-age, CDN s-maxage, and how long a CDN may serve a stale copy
 # while it refetches. The server-side cache is purged on publish, so it may keep pages long.
 MASTHEAD_PAGE_CACHE = env.env_bool("MASTHEAD_PAGE_CACHE", True)

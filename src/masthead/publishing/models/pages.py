@@ -194,6 +194,16 @@ class ArticlePage(CachedPageMixin, Page):
         return f"/lite/{relative}"
 
     @property
+    def teaser_image(self) -> Any:
+        """The lead image, else the first picture in the body (a map story's map)."""
+        if self.lead_image_id:
+            return self.lead_image
+        for block in self.body:
+            if block.block_type in {"image", "map"}:
+                return block.value["image"]
+        return None
+
+    @property
     def published_at(self) -> Any:
         return self.first_published_at or self.go_live_at or timezone.now()
 
