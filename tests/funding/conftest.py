@@ -18,8 +18,13 @@ WEBHOOK_SECRET = "whsec_test_" + "m" * 32
 
 @pytest.fixture
 def site(db):  # type: ignore[no-untyped-def]
+    """The default site with publishing's home page as its root (made before any campaign:
+    replacing Wagtail's welcome page replaces the Site row, which campaigns protect)."""
     from wagtail.models import Site
 
+    from tests.publishing.factories import make_home
+
+    make_home()
     return Site.objects.get(is_default_site=True)
 
 

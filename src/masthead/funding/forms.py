@@ -63,14 +63,14 @@ class DonationForm(forms.Form):
         choice = data.get("amount_choice")
         if choice is None:
             return data
-        raw = data.get("custom_amount", "") if choice == OTHER else None
+        raw = data.get("custom_amount", "").strip() if choice == OTHER else None
+        if raw == "":
+            self.add_error("custom_amount", "Enter the amount you would like to give.")
+            return data
         try:
             amount = to_minor(raw, self.campaign.currency) if raw is not None else int(choice)
         except AmountError as exc:
             self.add_error("custom_amount", str(exc))
-            return data
-        if choice == OTHER and not raw:
-            self.add_error("custom_amount", "Enter the amount you would like to give.")
             return data
         try:
             services.validate_amount(amount=amount, currency=self.campaign.currency, campaign=self.campaign)
