@@ -31,6 +31,7 @@ class DisqusThread:
     created_at: datetime | None
     is_closed: bool
     is_deleted: bool
+    forum: str = ""
     line: int = 0
 
 
@@ -97,6 +98,7 @@ class DisqusReader:
             created_at=self._date(element, values.get("createdAt", ""), required=False),
             is_closed=self._flag(element, values, "isClosed"),
             is_deleted=self._flag(element, values, "isDeleted"),
+            forum=values.get("forum", "").strip(),
             line=element.sourceline or 0,
         )
 
