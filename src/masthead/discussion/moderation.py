@@ -56,9 +56,9 @@ class CommentModeration(registry.ModeratedType):
     def queryset(self) -> Any:
         return Comment.objects.select_related("author", "thread__page")
 
-    def describe(self, obj: Comment) -> registry.Item:
+    def describe(self, obj: Comment, request: Any = None) -> registry.Item:
         page = obj.thread.page if obj.thread.page_id else None
-        base = (page.url or "") if page is not None else (obj.thread.url or "")
+        base = (page.get_url(request) or "") if page is not None else (obj.thread.url or "")
         return registry.Item(
             key=self.key,
             object_id=obj.pk,

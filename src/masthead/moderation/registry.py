@@ -64,7 +64,17 @@ class ModeratedType:
         status = getattr(obj, self.status_field)
         return next((state for state, values in self.states.items() if status in values), status)
 
-    def describe(self, obj: models.Model) -> Item:
+    def page_of(self, obj: models.Model) -> Any:
+        """The Wagtail page ``obj`` belongs to (following ``page_field``), or None."""
+        value: Any = obj
+        for name in self.page_field.split("__"):
+            value = getattr(value, name, None)
+            if value is None:
+                return None
+        return value
+
+    def describe(self, obj: models.Model, request: Any = None) -> Item:
+        """``request``, when given, lets page URLs come from per-request caches (list pages)."""
         raise NotImplementedError
 
     def apply(

@@ -47,6 +47,8 @@ class ScreeningRecord(models.Model):
     verdict = models.CharField(max_length=10)
     reasons = models.JSONField(default=list)
     codes = models.JSONField(default=list)
+    # The same codes as ",offensive,new_commenter,", for filtering the queue by reason anywhere.
+    rules = models.CharField(max_length=500, blank=True)
     score = models.FloatField(null=True, blank=True)
     # A hash of the normalised text, for spotting the same comment posted again.
     fingerprint = models.CharField(max_length=64, db_index=True)

@@ -249,7 +249,7 @@ def screening_recorded(
     """
     if article is None:
         adapter = registry.for_model(type(target))
-        article = adapter.describe(target).page if adapter is not None else None
+        article = adapter.page_of(target) if adapter is not None else None
     author = author if author is not None and getattr(author, "pk", None) else None
     content_type = ContentType.objects.get_for_model(target)
     # Callers need not say it is an edit: an object screened before has been edited.
@@ -262,6 +262,7 @@ def screening_recorded(
         verdict=result.verdict,
         reasons=result.reasons,
         codes=result.codes,
+        rules=f",{','.join(result.codes)}," if result.codes else "",
         score=result.score,
         fingerprint=result.fingerprint,
         edited=edited,
