@@ -14,6 +14,7 @@ class ImportReport:
     imported: Counter[str] = field(default_factory=Counter)  # kind → created this run
     existing: Counter[str] = field(default_factory=Counter)  # kind → already imported by an earlier run
     skipped: Counter[str] = field(default_factory=Counter)  # reason → count
+    matched: Counter[str] = field(default_factory=Counter)  # kind → found among existing content
     unmatched: list[str] = field(default_factory=list)  # records kept aside, each described
     notes: list[str] = field(default_factory=list)
 
@@ -41,6 +42,7 @@ class ImportReport:
             "imported": dict(sorted(self.imported.items())),
             "already_imported": dict(sorted(self.existing.items())),
             "skipped": dict(sorted(self.skipped.items())),
+            "matched": dict(sorted(self.matched.items())),
             "unmatched": list(self.unmatched),
             "notes": list(self.notes),
         }
@@ -50,6 +52,7 @@ class ImportReport:
         verb = "Would import" if self.dry_run else "Imported"
         lines = [f"{verb} from {self.source}" + (" (dry run: nothing was written)" if self.dry_run else "")]
         lines += _section("Imported" if not self.dry_run else "Would import", self.imported)
+        lines += _section("Matched to existing content", self.matched)
         lines += _section("Already imported (left as they are)", self.existing)
         lines += _section("Skipped", self.skipped)
         if self.unmatched:

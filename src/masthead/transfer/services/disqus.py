@@ -209,7 +209,7 @@ class _Writer:
         if thread.dsq_id not in self.articles:
             self.articles[thread.dsq_id] = self._match(thread)
             if self.articles[thread.dsq_id] is not None:
-                self.report.created("threads matched to articles")
+                self.report.matched["threads matched to articles"] += 1
         return self.articles[thread.dsq_id]
 
     def _match(self, thread: DisqusThread) -> ArticlePage | None:
