@@ -22,8 +22,25 @@ def _post_moderation(settings):  # type: ignore[no-untyped-def]
     settings.MODERATION_OFFENSIVE_MODEL = False
 
 
+def make_plain_page(title: str = "Floods reach the valley") -> Page:
+    """A bare Wagtail page under the root: enough for service and selector tests, and fast."""
+    from django.utils import timezone
+    from django.utils.text import slugify
+
+    root = Page.objects.get(depth=1)
+    page = Page(title=title, slug=slugify(title), live=True, first_published_at=timezone.now())
+    root.add_child(instance=page)
+    return page
+
+
 @pytest.fixture
 def article(db) -> Page:  # type: ignore[no-untyped-def]
+    return make_plain_page()
+
+
+@pytest.fixture
+def news_article(db) -> Page:  # type: ignore[no-untyped-def]
+    """A real published ArticlePage, rendered by publishing's template with the discussion slot."""
     return make_article()
 
 

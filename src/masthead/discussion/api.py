@@ -132,7 +132,7 @@ def _out(node: selectors.Node, user: Any) -> dict[str, Any]:
     tombstone = presentation.TOMBSTONE_WORDS.get(comment.status) if comment.is_tombstone else None
     more_url = None
     if node.more_replies:
-        more_url = reverse("discussion:discussion_api:replies", args=[comment.pk])
+        more_url = reverse("discussion_api:replies", args=[comment.pk])
         if node.more_after:
             more_url += f"?after={node.more_after}"
     return {

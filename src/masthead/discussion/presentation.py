@@ -186,7 +186,7 @@ def render_block(
         "comments_html": render_nodes(listing.nodes, viewer, back_url),
         "viewer": viewer,
         "form": form,
-        "preview_html": preview_html,
+        "preview_html": mark_safe(preview_html),  # noqa: S308 - rendered and sanitised by render_markdown
         "sorts": sort_links(thread, listing.sort, back_url),
         "next_url": next_url,
         "back_url": back_url,

@@ -1,11 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
 from masthead.discussion import views
 from masthead.discussion.api import api
 
-app_name = "discussion"
-
-urlpatterns = [
+pages = [
     path("c/<int:comment_id>", views.permalink, name="permalink"),
     path("discussion/<int:thread_id>/", views.thread_view, name="thread"),
     path("discussion/<int:thread_id>/comment", views.post_view, name="post"),
@@ -18,5 +16,10 @@ urlpatterns = [
     path("discussion/comment/<int:comment_id>/delete", views.delete_view, name="delete"),
     path("discussion/comment/<int:comment_id>/vote", views.vote_view, name="vote"),
     path("discussion/unsubscribe/<str:token>", views.unsubscribe_view, name="unsubscribe"),
+]
+
+# The API keeps its own top-level namespace: ninja's docs page reverses "discussion_api:…".
+urlpatterns = [
+    path("", include((pages, "discussion"))),
     path("api/discussion/", api.urls),
 ]

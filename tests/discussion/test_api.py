@@ -1,0 +1,128 @@
+"""The JSON API per role, with JSON errors and never a 500."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from masthead.discussion import services
+from masthead.discussion.models import Comment, CommentStatus
+
+BASE = "/api/discussion"
+
+
+@pytest.fixture
+def csrf_client():
+    return Client(enforce_csrf_checks=False)
+
+
+def _json(response):
+    return json.loads(response.content)
+
+
+def test_openapi_schema_is_served(client, db):
+    schema = _json(client.get(f"{BASE}/openapi.json"))
+    assert schema["info"]["title"] == "Masthead discussion API"
+    assert "/api/discussion/threads/{thread_id}/comments" in schema["paths"]
+
+
+def test_anonymous_reads_a_page_with_nested_replies(client, thread, post, reader, commenter):
+    root = post(reader, "API root.")
+    reply = post(commenter, "API reply.", parent=root)
+    data = _json(client.get(f"{BASE}/threads/{thread.pk}/comments", {"sort": "newest"}))
+    assert data["comment_count"] == 2
+    assert data["comments"][0]["id"] == root.pk
+    assert data["comments"][0]["replies"][0]["id"] == reply.pk
+    assert data["comments"][0]["replies"][0]["author"] == "χρηστος"
+
+
+def test_bad_cursor_and_unknown_ids_are_json_4xx(client, thread):
+    response = client.get(f"{BASE}/threads/{thread.pk}/comments", {"sort": "best", "cursor": "nope"})
+    assert response.status_code == 400 and "cursor" in _json(response)["detail"]
+    assert client.get(f"{BASE}/threads/999999/comments").status_code == 404
+    assert _json(client.get(f"{BASE}/comments/999999"))["detail"] == "Not found."
+
+
+def test_anonymous_cannot_write(client, thread, post, reader):
+    comment = post(reader, "Anonymous tries.")
+    assert (
+        client.post(
+            f"{BASE}/threads/{thread.pk}/comments", {"body": "x"}, content_type="application/json"
+        ).status_code
+        == 401
+    )
+    assert (
+        client.put(
+            f"{BASE}/comments/{comment.pk}/vote", {"value": 1}, content_type="application/json"
+        ).status_code
+        == 401
+    )
+    assert client.delete(f"{BASE}/comments/{comment.pk}").status_code == 401
+
+
+def test_reader_posts_with_idempotency_key_and_replies(client, thread, reader):
+    client.force_login(reader)
+    url = f"{BASE}/threads/{thread.pk}/comments"
+    first = client.post(
+        url, {"body": "Via the API."}, content_type="application/json", headers={"Idempotency-Key": "k1"}
+    )
+    again = client.post(
+        url, {"body": "Via the API."}, content_type="application/json", headers={"Idempotency-Key": "k1"}
+    )
+    assert first.status_code == 201 and _json(first)["id"] == _json(again)["id"]
+    reply = client.post(
+        url, {"body": "Answering myself.", "parent_id": _json(first)["id"]}, content_type="application/json"
+    )
+    assert _json(reply)["parent_id"] == _json(first)["id"] and _json(reply)["depth"] == 1
+    assert Comment.objects.count() == 2
+    bad = client.post(url, {"body": "   "}, content_type="application/json")
+    assert bad.status_code in (400, 422) and _json(bad)["detail"]
+    assert client.post(url, "not json", content_type="application/json").status_code in (400, 422)
+
+
+def test_author_edits_and_deletes_others_are_refused(client, post, reader, commenter):
+    comment = post(reader, "API edit target.")
+    client.force_login(commenter)
+    response = client.patch(
+        f"{BASE}/comments/{comment.pk}", {"body": "Hijack"}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert client.delete(f"{BASE}/comments/{comment.pk}").status_code == 403
+    voted = client.put(f"{BASE}/comments/{comment.pk}/vote", {"value": 1}, content_type="application/json")
+    assert _json(voted) == {"upvotes": 1, "downvotes": 0, "my_vote": 1}
+    client.force_login(reader)
+    assert (
+        client.put(
+            f"{BASE}/comments/{comment.pk}/vote", {"value": 1}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    edited = client.patch(
+        f"{BASE}/comments/{comment.pk}", {"body": "Fixed *typo*"}, content_type="application/json"
+    )
+    assert _json(edited)["html"] == "<p>Fixed <em>typo</em></p>" and _json(edited)["edited_at"]
+    deleted = client.delete(f"{BASE}/comments/{comment.pk}")
+    assert _json(deleted)["status"] == CommentStatus.DELETED
+
+
+def test_editor_sees_removed_comment_reader_does_not(client, post, reader, commenter, editor):
+    comment = post(reader, "Removed via moderation.")
+    services.comment_set_status(comment=comment, status=CommentStatus.REMOVED, actor=editor, reason="Spam")
+    client.force_login(commenter)
+    assert client.get(f"{BASE}/comments/{comment.pk}").status_code == 404
+    client.force_login(editor)
+    assert _json(client.get(f"{BASE}/comments/{comment.pk}"))["focus_id"] == comment.pk
+
+
+def test_posting_is_rate_limited(client, thread, reader):
+    client.force_login(reader)
+    url = f"{BASE}/threads/{thread.pk}/comments"
+    codes = [
+        client.post(
+            url, {"body": f"Flood number {n} of the API."}, content_type="application/json"
+        ).status_code
+        for n in range(12)
+    ]
+    assert codes[:10] == [201] * 10 and codes[-1] == 429

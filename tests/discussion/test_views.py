@@ -1,0 +1,248 @@
+"""The HTML discussion per role: anonymous, reader, the comment's author, editor."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from masthead.discussion import services
+from masthead.discussion.models import Comment, CommentStatus
+
+XSS = Path("/work/shared/fixtures/xss")
+BLNS = Path("/work/shared/fixtures/naughty-strings/blns/blns.txt")
+
+
+@pytest.fixture
+def news_thread(news_article):
+    return services.thread_for_page(page=news_article)
+
+
+@pytest.fixture
+def say(news_thread):
+    def _say(author, body, parent=None):
+        return services.comment_create(thread=news_thread, author=author, body=body, parent=parent)
+
+    return _say
+
+
+def _discussion(response) -> str:
+    html = response.content.decode()
+    start = html.index('<section id="discussion"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_anonymous_reader_sees_comments_and_sign_in_links_without_csrf(
+    client, news_article, say, reader, commenter
+):
+    root = say(reader, "The east bank flooded *first*.")
+    say(commenter, "Ναι, σωστά.", parent=root)
+    response = client.get(news_article.url)
+    block = _discussion(response)
+    assert "2 comments" in block
+    assert "<em>first</em>" in block and "Ναι, σωστά." in block
+    assert "Sign in to comment" in block and "Sign in to vote" in block
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+    # Each reply's element sits inside its parent's element.
+    assert re.search(
+        rf'id="comment-{root.pk}".*<ol class="replies"><li class="comment indent-1" id="comment-', block, re.S
+    )
+
+
+def test_signed_in_reader_posts_and_is_redirected_to_the_permalink(client, news_article, news_thread, reader):
+    client.force_login(reader)
+    response = client.post(
+        f"/discussion/{news_thread.pk}/comment",
+        {"body": "Posted through the form.", "client_token": "form-1", "action": "post"},
+    )
+    comment = Comment.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/c/{comment.pk}"
+    again = client.post(
+        f"/discussion/{news_thread.pk}/comment",
+        {"body": "Posted through the form.", "client_token": "form-1", "action": "post"},
+    )
+    assert again["Location"] == f"/c/{comment.pk}"
+    assert Comment.objects.count() == 1
+    permalink = client.get(f"/c/{comment.pk}")
+    assert permalink["Location"] == f"{news_article.url}?comment={comment.pk}#comment-{comment.pk}"
+    page = client.get(permalink["Location"])
+    assert "is-focus" in _discussion(page)
+
+
+def test_preview_renders_without_saving(client, news_thread, reader):
+    client.force_login(reader)
+    response = client.post(
+        f"/discussion/{news_thread.pk}/comment",
+        {"body": "**bold** idea", "client_token": "p-1", "action": "preview"},
+    )
+    assert response.status_code == 200
+    assert "<strong>bold</strong>" in response.content.decode()
+    assert Comment.objects.count() == 0
+
+
+def test_anonymous_post_goes_to_sign_in(client, news_thread):
+    response = client.post(f"/discussion/{news_thread.pk}/comment", {"body": "x", "client_token": "t"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+    assert Comment.objects.count() == 0
+
+
+def test_unverified_reader_cannot_comment(client, news_thread, django_user_model):
+    user = django_user_model.objects.create_user(email="new@example.org", password="correct horse 42")
+    client.force_login(user)
+    response = client.post(f"/discussion/{news_thread.pk}/comment", {"body": "Hi", "client_token": "t"})
+    assert response.status_code == 403
+    assert Comment.objects.count() == 0
+
+
+def test_reply_form_errors_are_shown(client, news_thread, reader):
+    client.force_login(reader)
+    response = client.post(f"/discussion/{news_thread.pk}/comment", {"body": "", "client_token": "t"})
+    assert response.status_code == 400
+    assert "This field is required" in response.content.decode()
+
+
+def test_author_edits_and_deletes_other_reader_cannot(client, say, reader, commenter):
+    comment = say(reader, "Edit me later.")
+    client.force_login(commenter)
+    assert client.get(f"/discussion/comment/{comment.pk}/edit").status_code == 403
+    assert client.post(f"/discussion/comment/{comment.pk}/delete").status_code == 403
+    client.force_login(reader)
+    response = client.post(f"/discussion/comment/{comment.pk}/edit", {"body": "Edited text."})
+    assert response.status_code == 302
+    assert Comment.objects.get().body_source == "Edited text."
+    response = client.post(f"/discussion/comment/{comment.pk}/delete")
+    assert response.status_code == 302
+    assert Comment.objects.get().status == CommentStatus.DELETED
+
+
+def test_tombstone_rendered_for_deleted_comment_with_replies(client, news_article, say, reader, commenter):
+    root = say(reader, "About to vanish.")
+    say(commenter, "A reply that keeps it.", parent=root)
+    services.comment_delete(comment=root, actor=reader)
+    block = _discussion(client.get(news_article.url))
+    assert "This comment was deleted by its author." in block
+    assert "About to vanish." not in block
+
+
+def test_votes_per_role(client, say, reader, commenter):
+    comment = say(reader, "Vote here.")
+    assert client.post(f"/discussion/comment/{comment.pk}/vote", {"value": "1"}).status_code == 302
+    assert Comment.objects.get().upvotes == 0  # anonymous: sent to sign in
+    client.force_login(reader)
+    assert client.post(f"/discussion/comment/{comment.pk}/vote", {"value": "1"}).status_code == 403
+    client.force_login(commenter)
+    assert client.post(f"/discussion/comment/{comment.pk}/vote", {"value": "1"}).status_code == 302
+    assert client.post(f"/discussion/comment/{comment.pk}/vote", {"value": "7"}).status_code == 400
+    assert Comment.objects.get().upvotes == 1
+
+
+def test_sort_choice_is_kept_in_a_cookie(client, news_article, news_thread, say, reader, commenter):
+    old = say(reader, "Older comment.")
+    new = say(commenter, "Newer comment.")
+    response = client.get(f"/discussion/{news_thread.pk}/sort", {"sort": "newest", "next": news_article.url})
+    assert response.cookies["discussion_sort"].value == "newest"
+    assert response["Location"] == f"{news_article.url}#discussion"
+    block = _discussion(client.get(news_article.url))
+    assert block.index(f'id="comment-{new.pk}"') < block.index(f'id="comment-{old.pk}"')
+    evil = client.get(f"/discussion/{news_thread.pk}/sort", {"sort": "best", "next": "https://evil.example/"})
+    assert evil["Location"].startswith(news_article.url)
+
+
+def test_editor_closes_discussion_reader_cannot(client, news_article, news_thread, reader, editor):
+    client.force_login(reader)
+    assert client.post(f"/discussion/{news_thread.pk}/state", {"state": "closed"}).status_code == 403
+    client.force_login(editor)
+    assert client.post(f"/discussion/{news_thread.pk}/state", {"state": "closed"}).status_code == 302
+    client.force_login(reader)
+    block = _discussion(client.get(news_article.url))
+    assert "This discussion is closed" in block and "comment-form" not in block
+
+
+def test_no_js_paging_through_thread_and_replies(client, news_thread, say, reader, settings):
+    settings.DISCUSSION_PAGE_SIZE = 2
+    settings.DISCUSSION_PREVIEW_REPLIES = 1
+    roots = [say(reader, f"Root {n} of paging.") for n in range(3)]
+    replies = [say(reader, f"Reply {n} of paging.", parent=roots[0]) for n in range(3)]
+    first = client.get(f"/discussion/{news_thread.pk}/").content.decode()
+    more = re.search(r'<p class="more-comments"><a href="([^"]+)"', first).group(1).replace("&amp;", "&")
+    second = client.get(more).content.decode()
+    assert f'id="comment-{roots[2].pk}"' in second and f'id="comment-{roots[0].pk}"' not in second
+    link = re.search(r'<li class="more-replies"><a href="([^"]+)"', first).group(1)
+    assert "Show 2 more replies" in first
+    replies_page = client.get(link).content.decode()
+    assert f'id="comment-{replies[1].pk}"' in replies_page and f'id="comment-{replies[2].pk}"' in replies_page
+    assert client.get(f"/discussion/{news_thread.pk}/?cursor=abc").status_code == 400
+
+
+def test_article_page_reads_comments_in_one_query(client, news_article, say, reader, commenter):
+    client.get(news_article.url)  # warm the thread and site caches
+    for n in range(30):
+        root = say(reader, f"Query count root {n}.")
+        say(commenter, f"Query count reply {n}.", parent=root)
+    from django.core.cache import cache
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(news_article.url)
+    assert "60 comments" in _discussion(response)
+    discussion_queries = [q for q in captured.captured_queries if "discussion_comment" in q["sql"]]
+    assert len(discussion_queries) == 1
+
+
+def test_hidden_thread_and_removed_comment_are_not_shown(
+    client, news_article, news_thread, say, reader, editor
+):
+    comment = say(reader, "To be removed.")
+    services.comment_set_status(comment=comment, status=CommentStatus.REMOVED, actor=editor)
+    assert client.get(f"/c/{comment.pk}").status_code == 404
+    services.thread_set_state(thread=news_thread, state="hidden", actor=editor)
+    assert client.get(f"/discussion/{news_thread.pk}/").status_code == 404
+
+
+def _corpus(limit: int) -> list[str]:
+    lines = []
+    for path in sorted(XSS.rglob("*.txt")):
+        lines += [line for line in path.read_text(errors="replace").splitlines() if line.strip()][:limit]
+    lines += [
+        line for line in BLNS.read_text(errors="replace").splitlines() if line and not line.startswith("#")
+    ]
+    return lines
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+        self.found.append((tag, attrs))
+
+
+def test_hostile_corpora_never_reach_the_page_as_markup():
+    from masthead.discussion.rendering import normalise_source, render_markdown
+
+    allowed = {"p", "br", "em", "strong", "a", "blockquote", "code", "pre"}
+    for text in _corpus(400):
+        parser = _Tags()
+        parser.feed(render_markdown(normalise_source(text)))
+        for tag, attrs in parser.found:
+            assert tag in allowed, text
+            names = {name for name, _ in attrs}
+            assert names <= ({"href", "rel"} if tag == "a" else set()), text
+            href = dict(attrs).get("href")
+            if href is not None:
+                assert href.split(":", 1)[0].lower() in {"http", "https", "mailto"}, text
+                assert dict(attrs)["rel"] == "nofollow ugc noopener"
+
+
+def test_hostile_comment_posted_and_rendered_safely(client, news_article, news_thread, reader):
+    client.force_login(reader)
+    payload = "<img src=x onerror=alert(1)>[x](javascript:alert(1)) <script>alert(2)</script>"
+    client.post(f"/discussion/{news_thread.pk}/comment", {"body": payload, "client_token": "x-1"})
+    block = _discussion(client.get(news_article.url))
+    assert "<script>alert" not in block and "<img" not in block and 'href="javascript' not in block
