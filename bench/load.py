@@ -137,8 +137,12 @@ def post(
     ok_statuses: tuple[int, ...],
     connections: int = 4,
     headers: dict[str, str] | None = None,
+    identities: Path | None = None,
 ) -> Load:
-    """POST bodies from ``template`` ("{{N}}" replaced by a unique token) for ``seconds``."""
+    """POST bodies from ``template`` ("{{N}}" replaced by a unique token) for ``seconds``.
+
+    ``identities``: a file of per-reader header lines that requests take in turn (bench/lua/post.lua).
+    """
     args = [
         "-t1",
         f"-c{connections}",
@@ -153,5 +157,6 @@ def post(
         run_tag,
         ",".join(str(status) for status in ok_statuses),
         *[f"{name}: {value}" for name, value in (headers or {}).items()],
+        *([f"@{identities}"] if identities else []),
     ]
     return _load(_wrk(args, timeout=seconds + 60))

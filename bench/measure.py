@@ -124,6 +124,7 @@ def post_row(
     ok_statuses: tuple[int, ...],
     count_stored: Callable[[str], Stored],
     headers: dict[str, str] | None = None,
+    identities: Path | None = None,
 ) -> Outcome:
     """Post for ``opts.post_duration`` at ``opts.post_connections``, then count what was stored."""
     with rss_sampler(server) as memory:
@@ -136,6 +137,7 @@ def post_row(
             ok_statuses=ok_statuses,
             connections=opts.post_connections,
             headers=headers,
+            identities=identities,
         )
     stored = count_stored(run_tag)
     lost = max(0, result.acked - stored.stored)

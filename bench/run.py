@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import dataset, load, procs, results
 from bench.measure import Options
-from bench.work import REPO_DIR, WORK_DIR, say
+from bench.work import REPO_DIR, WORK_DIR, code_snapshot, say
 
 SYSTEMS = ("masthead-sqlite", "masthead-postgres", "static", "isso", "isso-paged", "xtd-page", "xtd-api")
 SCENARIOS = (*dataset.THREADS, "post", "article-cached", "permalink", "replies")
@@ -58,6 +58,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="also load the 1,000,000-comment site (10,000 articles; slow first time)",
     )
     parser.add_argument(
+        "--live", action="store_true", help="measure the working tree instead of a snapshot of the committed HEAD"
+    )
+    parser.add_argument(
         "--no-write", action="store_true", help="print the table only; write nothing to bench/results/"
     )
     return parser.parse_args(argv)
@@ -70,7 +73,7 @@ def _version(argv: list[str]) -> str:
         return "not found"
 
 
-def machine(opts: Options, started: float) -> dict[str, object]:
+def machine(opts: Options, started: float, code_label: str) -> dict[str, object]:
     cpu = next(
         (
             line.split(":", 1)[1].strip()
@@ -99,7 +102,7 @@ def machine(opts: Options, started: float) -> dict[str, object]:
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
         "postgresql": _version(["psql", "--version"]),
-        "masthead": f"{metadata.version('masthead')} ({commit})",
+        "masthead": f"{metadata.version('masthead')} ({code_label}; HEAD {commit})",
         "django": metadata.version("django"),
         "wagtail": metadata.version("wagtail"),
         "gunicorn": metadata.version("gunicorn"),
@@ -126,6 +129,7 @@ def main(argv: list[str]) -> int:
     opts = Options(duration=args.duration, warmup=args.warmup, post_duration=args.post_duration)
     systems, scenarios = set(args.systems), set(args.scenarios)
     run_tag = f"bench{int(time.time())}"
+    code, code_label = code_snapshot(args.live)
     rows: list[results.Row] = []
     # SIGTERM (a CI timeout, `kill`) unwinds like Ctrl-C, so the finally below stops every server.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
@@ -139,15 +143,17 @@ def main(argv: list[str]) -> int:
 
             rows += xtd.run(opts, systems=systems, scenarios=scenarios, site=args.site, run_tag=run_tag)
         if systems & {"masthead-sqlite", "masthead-postgres", "static"}:
-            from bench import masthead
+            from bench import masthead_rows
 
-            rows += masthead.run(opts, systems=systems, scenarios=scenarios, site=args.site, run_tag=run_tag)
+            rows += masthead_rows.run(
+                opts, systems=systems, scenarios=scenarios, site=args.site, run_tag=run_tag, code=code
+            )
     except KeyboardInterrupt:
         say("interrupted: stopping every server started")
         return 130
     finally:
         procs.stop_all()
-    info = machine(opts, started)
+    info = machine(opts, started, code_label)
     print()
     print(results.markdown(info, rows))
     if not args.no_write:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import subprocess
 import sys
 import time
@@ -55,3 +56,29 @@ def venv(name: str, requirements: Path) -> Path:
     )
     marker.write_text(digest + "\n")
     return root / "bin"
+
+
+def code_snapshot(live: bool) -> tuple[Path, str]:
+    """The Masthead source to measure, and its description.
+
+    By default the committed HEAD, exported under ``bench/.work/code/`` and put first on
+    PYTHONPATH: a shared working tree may hold half-saved edits, and a result should name the
+    commit it measured. ``live`` measures the working tree as it is.
+    """
+    if live:
+        return REPO_DIR / "src", "working tree"
+    commit = subprocess.run(
+        ["git", "-C", str(REPO_DIR), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    root = WORK_DIR / "code" / commit[:12]
+    if not (root / "src" / "masthead").exists():
+        if root.parent.exists():
+            shutil.rmtree(root.parent)  # older snapshots
+        root.mkdir(parents=True)
+        archive = subprocess.run(
+            ["git", "-C", str(REPO_DIR), "archive", "--format=tar", commit, "src"],
+            capture_output=True,
+            check=True,
+        )
+        subprocess.run(["tar", "-x", "-C", str(root)], input=archive.stdout, check=True)
+    return root / "src", f"commit {commit[:12]}"

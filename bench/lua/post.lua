@@ -1,6 +1,9 @@
 -- POST a body built from a template file: every "{{N}}" becomes a token unique to this
 -- request ("<run>-<thread>-<n>"), so stored rows can be counted against acknowledged ones.
 -- Arguments: <template file> <content type> <run tag> <ok statuses, e.g. 201,202> [header ...]
+-- A header argument "@<file>" names a file of identities, one per line, each a tab-separated
+-- list of "Name: value" headers (a reader's session cookie, CSRF token, address); requests
+-- take them in turn, as many readers posting at once would.
 -- A response whose status is in the ok list counts as acknowledged; anything else as failed.
 
 local threads = {}
@@ -20,9 +23,21 @@ init = function(args)
   run_tag = args[3]
   ok = {}
   for status in args[4]:gmatch("%d+") do ok[tonumber(status)] = true end
+  identities = {}
   for i = 5, #args do
-    local name, value = args[i]:match("^([^:]+):%s*(.*)$")
-    if name then wrk.headers[name] = value end
+    if args[i]:sub(1, 1) == "@" then
+      for line in io.lines(args[i]:sub(2)) do
+        local headers = {}
+        for header in line:gmatch("[^\t]+") do
+          local name, value = header:match("^([^:]+):%s*(.*)$")
+          if name then headers[name] = value end
+        end
+        table.insert(identities, headers)
+      end
+    else
+      local name, value = args[i]:match("^([^:]+):%s*(.*)$")
+      if name then wrk.headers[name] = value end
+    end
   end
   acked, failed = 0, 0
 end
@@ -31,7 +46,13 @@ request = function()
   counter = counter + 1
   local token = run_tag .. "-" .. tid .. "-" .. counter
   local body = template:gsub("{{N}}", token)
-  return wrk.format(nil, nil, nil, body)
+  if #identities == 0 then
+    return wrk.format(nil, nil, nil, body)
+  end
+  local headers = {}
+  for name, value in pairs(wrk.headers) do headers[name] = value end
+  for name, value in pairs(identities[((counter + tid * 7919) % #identities) + 1]) do headers[name] = value end
+  return wrk.format(nil, nil, headers, body)
 end
 
 response = function(status, headers, body)

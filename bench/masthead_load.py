@@ -1,0 +1,254 @@
+"""Load the canonical dataset into Masthead (run with Masthead's venv and the bench environment).
+
+    python bench/masthead_load.py load INFO.json [--site]   # articles, comments, posting accounts
+    python bench/masthead_load.py sessions SESSIONS.tsv     # fresh sessions for the posting run
+
+Articles are Wagtail pages published in the demo newsroom's first section (the demo gives the
+funding bar and call to action). Comments are bulk-inserted with every storage column
+Masthead's services would have set (see ``masthead.discussion.generation``, which does the
+same for its own generated text): ancestor path, depth, root, sibling rank, preview flag,
+reply and subtree counts, Wilson rank; then the thread's counts. The optional 1,000,000-comment
+site hangs on threads of external pages (``Thread.url``), so it needs no 10,000 Wagtail pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "masthead.config.settings.production")
+
+import django
+
+django.setup()
+
+from allauth.account.models import EmailAddress  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model  # noqa: E402
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import Max  # noqa: E402
+from wagtail.models import Page  # noqa: E402
+
+from bench import dataset  # noqa: E402
+from masthead.discussion.models import Comment, CommentStatus, Thread  # noqa: E402
+from masthead.discussion.rendering import render_markdown  # noqa: E402
+from masthead.discussion.services.votes import wilson_lower_bound  # noqa: E402
+from masthead.publishing.models import ArticlePage, SectionPage  # noqa: E402
+
+POSTERS = 1000  # accounts the posting run rotates through (the post limit is per account)
+POSTER_EMAIL = "poster{:04d}@bench.masthead.invalid"
+BATCH = 5000
+UNUSABLE = make_password(None)
+
+
+def _html(body: str) -> str:
+    """What ``render_markdown`` makes of the dataset's plain paragraphs (checked on a sample)."""
+    return "".join(f"<p>{html.escape(part, quote=False)}</p>\n" for part in body.split("\n\n"))
+
+
+def _check_renderer() -> bool:
+    sample = list(dataset.thread(200, salt="render-check"))
+    return all(render_markdown(comment.body) == _html(comment.body) for comment in sample)
+
+
+def _users(authors: list[dataset.Author]) -> dict[int, int]:
+    """The dataset's commenters as accounts; returns author number -> user id."""
+    user_model = get_user_model()
+    emails = {author.email: author for author in authors}
+    existing = set(user_model.objects.filter(email__in=emails).values_list("email", flat=True))
+    user_model.objects.bulk_create(
+        [
+            user_model(email=email, display_name=author.name, password=UNUSABLE)
+            for email, author in emails.items()
+            if email not in existing
+        ]
+    )
+    ids = dict(user_model.objects.filter(email__in=emails).values_list("email", "id"))
+    return {author.number: ids[author.email] for author in authors}
+
+
+def _posters() -> None:
+    user_model = get_user_model()
+    emails = [POSTER_EMAIL.format(n) for n in range(POSTERS)]
+    existing = set(user_model.objects.filter(email__in=emails).values_list("email", flat=True))
+    user_model.objects.bulk_create(
+        [
+            user_model(email=email, display_name=f"Bench poster {n}", password=UNUSABLE)
+            for n, email in enumerate(emails)
+            if email not in existing
+        ]
+    )
+    users = user_model.objects.filter(email__in=emails)
+    have = set(EmailAddress.objects.filter(email__in=emails).values_list("email", flat=True))
+    EmailAddress.objects.bulk_create(
+        [
+            EmailAddress(user=user, email=user.email, verified=True, primary=True)
+            for user in users
+            if user.email not in have
+        ]
+    )
+
+
+def load_comments(
+    thread: Thread, comments: list[dataset.Comment], user_ids: dict[int, int], render: Any
+) -> dict[int, Comment]:
+    """Bulk-insert ``comments`` into ``thread``; returns dataset number -> Comment."""
+    preview_replies = settings.DISCUSSION_PREVIEW_REPLIES
+    preview_depth = settings.DISCUSSION_PREVIEW_DEPTH
+    offset = Comment.objects.aggregate(top=Max("id"))["top"] or 0
+    rank = wilson_lower_bound(0, 0)
+    rows: dict[int, Comment] = {}
+    for item in comments:
+        created = dt.datetime.fromtimestamp(item.created, tz=dt.UTC)
+        comment = Comment(
+            id=offset + item.number,
+            thread_id=thread.pk,
+            author_id=user_ids[item.author.number],
+            body_source=item.body,
+            body_html=render(item.body),
+            status=CommentStatus.VISIBLE,
+            created_at=created,
+            status_changed_at=created,
+            best_rank=round(rank * 1_000_000),
+        )
+        if item.parent == 0:
+            comment.depth, comment.ancestors, comment.sibling_rank, comment.in_preview = 0, "", 1, True
+        else:
+            parent = rows[item.parent]
+            parent.replies_total += 1
+            parent.reply_count += 1
+            comment.parent_id = parent.pk
+            comment.root_id = parent.root_id or parent.pk
+            comment.depth = parent.depth + 1
+            comment.ancestors = f"{parent.ancestors}{parent.pk:012d}/"
+            comment.sibling_rank = parent.replies_total
+            comment.in_preview = (
+                parent.in_preview
+                and comment.sibling_rank <= preview_replies
+                and comment.depth <= preview_depth
+            )
+            rows[item.root].subtree_count += 1
+        rows[item.number] = comment
+    ordered = list(rows.values())
+    for start in range(0, len(ordered), BATCH):
+        Comment.objects.bulk_create(ordered[start : start + BATCH])
+    roots = sum(1 for item in comments if item.parent == 0)
+    Thread.objects.filter(pk=thread.pk).update(
+        comment_count=len(comments),
+        top_level_count=roots,
+        roots_total=roots,
+        last_comment_id=offset + len(comments) if comments else 0,
+    )
+    return rows
+
+
+def _reset_sequence() -> None:
+    if connection.vendor == "postgresql":
+        table = Comment._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+            )
+
+
+def _article(section: SectionPage, template: ArticlePage | None, slug: str) -> ArticlePage:
+    existing = ArticlePage.objects.filter(slug=slug).first()
+    if existing is not None:
+        return existing
+    article = ArticlePage(
+        title=dataset.article_title(slug),
+        slug=slug,
+        standfirst="Residents asked the same questions at every meeting; here is what the record shows.",
+        dateline="HARBOURTON",
+        body=template.body if template is not None else [],
+    )
+    if template is not None:
+        for byline in template.bylines.all():
+            article.bylines.add(type(byline)(author=byline.author, sort_order=byline.sort_order))
+    section.add_child(instance=article)
+    article.save_revision().publish()
+    return article
+
+
+def _deep_comment(rows: dict[int, Comment], comments: list[dataset.Comment]) -> int:
+    """A depth-5 reply under a top-level comment 40 pages down: what a permalink must reach."""
+    page_size = settings.DISCUSSION_PAGE_SIZE
+    root_position = {item.number: index for index, item in enumerate(c for c in comments if c.parent == 0)}
+    for item in comments:
+        if item.depth == dataset.MAX_DEPTH and root_position[item.root] >= 40 * page_size:
+            return rows[item.number].pk
+    return rows[max(comments, key=lambda c: c.depth).number].pk
+
+
+def load(info_path: Path, site: bool) -> None:
+    render = _html if _check_renderer() else render_markdown
+    section = SectionPage.objects.live().order_by("path").first()
+    if section is None:
+        raise SystemExit("no section page: run `masthead load_demo` first")
+    template = ArticlePage.objects.live().child_of(section).order_by("path").first()
+    user_ids = _users(dataset.authors())
+    _posters()
+    info: dict[str, Any] = json.loads(info_path.read_text()) if info_path.exists() else {"threads": {}}
+    for slug, size in [*dataset.THREADS.items(), (dataset.POST_SLUG, 0)]:
+        if slug in info["threads"]:
+            continue
+        with transaction.atomic():
+            article = _article(section, template, slug)
+            thread = Thread.objects.filter(page_id=article.pk).first() or Thread.objects.create(
+                page_id=article.pk, title=article.title[:255]
+            )
+            comments = list(dataset.thread(size))
+            rows = load_comments(thread, comments, user_ids, render)
+            _reset_sequence()
+        entry: dict[str, Any] = {"thread": thread.pk, "path": Page.objects.get(pk=article.pk).specific.url}
+        if slug == "thread-100k":
+            entry["deep_comment"] = _deep_comment(rows, comments)
+            busiest = max(rows.values(), key=lambda comment: comment.replies_total)
+            entry["busiest_comment"] = busiest.pk
+        info["threads"][slug] = entry
+        info_path.write_text(json.dumps(info, indent=2))
+        print(f"masthead: {slug} loaded ({size:,} comments)", flush=True)
+    if site and not info.get("site"):
+        for slug, comments in dataset.site_threads():
+            with transaction.atomic():
+                thread = Thread.objects.create(url=f"https://site.example/articles/{slug}/", title=slug)
+                load_comments(thread, list(comments), user_ids, render)
+        _reset_sequence()
+        info["site"] = True
+        info_path.write_text(json.dumps(info, indent=2))
+        print("masthead: site loaded (1,000,000 comments)", flush=True)
+
+
+def sessions(path: Path) -> None:
+    """A signed-in session per posting account: "sessionid<TAB>csrf secret" lines."""
+    import secrets
+
+    user_model = get_user_model()
+    users = user_model.objects.filter(email__in=[POSTER_EMAIL.format(n) for n in range(POSTERS)]).order_by(
+        "pk"
+    )
+    lines = []
+    for user in users:
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        lines.append(f"{store.session_key}\t{secrets.token_hex(16)}")
+    path.write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    command, target, *rest = sys.argv[1:]
+    if command == "load":
+        load(Path(target), site="--site" in rest)
+    else:
+        sessions(Path(target))
