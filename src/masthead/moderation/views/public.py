@@ -40,7 +40,7 @@ def report(request: HttpRequest, key: str, object_id: int) -> HttpResponse:
     item = _item(key, object_id)
     if item.state != "approved":
         raise Http404("No such comment")
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not limits.allowed(request, "moderation.report"):
             return _too_many(request)
@@ -70,7 +70,7 @@ def appeal(request: HttpRequest, key: str, object_id: int) -> HttpResponse:
     item = _item(key, object_id)
     if item.author is None or item.author.pk != request.user.pk:
         raise Http404("No such comment")
-    form = AppealForm(request.POST or None)
+    form = AppealForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not limits.allowed(request, "moderation.appeal"):
             return _too_many(request)
@@ -111,7 +111,7 @@ def my_data_download(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def delete_account(request: HttpRequest) -> HttpResponse:
-    form = AccountDeleteForm(request.POST or None, user=request.user)
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST":
         if not limits.allowed(request, "moderation.delete_account"):
             return _too_many(request)

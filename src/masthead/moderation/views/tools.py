@@ -32,7 +32,7 @@ def _form_errors(request: HttpRequest, form) -> None:  # type: ignore[no-untyped
 
 @permission_required("moderation.manage_word_lists", raise_exception=True)
 def word_lists(request: HttpRequest) -> HttpResponse:
-    form = PhraseForm(request.POST or None)
+    form = PhraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             lines = form.cleaned_data["lines"].splitlines()
@@ -63,7 +63,9 @@ def word_list_remove(request: HttpRequest, phrase_id: int) -> HttpResponse:
 @permission_required("moderation.apply_sanctions", raise_exception=True)
 def sanctions(request: HttpRequest) -> HttpResponse:
     form = SanctionForm(
-        request.POST or None, prefix="sanction", initial={"email": request.GET.get("email", "")}
+        request.POST if request.method == "POST" else None,
+        prefix="sanction",
+        initial={"email": request.GET.get("email", "")},
     )
     if request.method == "POST":
         if form.is_valid():
