@@ -126,7 +126,23 @@ def post_row(
     headers: dict[str, str] | None = None,
     identities: Path | None = None,
 ) -> Outcome:
-    """Post for ``opts.post_duration`` at ``opts.post_connections``, then count what was stored."""
+    """Post for ``opts.post_duration`` at ``opts.post_connections``, then count what was stored.
+
+    A short warm-up run first (its own tag, not counted) lets each worker load what it loads
+    on first use, such as a screening model.
+    """
+    if opts.warmup:
+        load.post(
+            server.base_url + path,
+            seconds=max(opts.warmup, 3.0),
+            template=template,
+            content_type=content_type,
+            run_tag=f"{run_tag}warmup",
+            ok_statuses=ok_statuses,
+            connections=opts.post_connections,
+            headers=headers,
+            identities=identities,
+        )
     with rss_sampler(server) as memory:
         result = load.post(
             server.base_url + path,
