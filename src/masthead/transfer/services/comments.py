@@ -46,21 +46,26 @@ def comment_import(
     *,
     thread: Thread,
     parent: Comment | None,
-    body_html: str,
     status: str,
     created_at: datetime,
     guest_name: str,
+    body_html: str = "",
+    body_source: str | None = None,
     guest_email: str = "",
     status_reason: str = "",
     article: Any = None,
     screen: bool = True,
+    comment_id: int | None = None,
 ) -> Comment:
     """Insert one imported comment (call inside the transaction that imports its thread or post).
 
     ``body_html`` is the source platform's HTML; it is converted to comment Markdown and
-    rendered by discussion's sanitiser. Deleted comments keep no text, like deleted ones here.
+    rendered by discussion's sanitiser. A Masthead restore passes ``body_source`` (already
+    Markdown) and the ``comment_id`` to keep. Deleted comments keep no text, like deleted ones here.
     """
-    source = "" if status == S.DELETED else normalise_source(html_to_markdown(body_html))
+    if body_source is None:
+        body_source = html_to_markdown(body_html)
+    source = "" if status == S.DELETED else normalise_source(body_source)
     reasons: list[str] = []
     if screen and source:
         reasons = list(moderation.screen_text(text=source, author=None, article=article, warn=False).reasons)
@@ -94,7 +99,9 @@ def comment_import(
     comment.created_at = created_at
     comment.status_changed_at = created_at
     comment.notify_replies = False
-    comment.save()
+    if comment_id is not None:
+        comment.pk = comment_id
+    comment.save(force_insert=True)
     return comment
 
 

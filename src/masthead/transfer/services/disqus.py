@@ -190,12 +190,12 @@ class _Writer:
                 with transaction.atomic():
                     thread_recount(thread=thread)
         for dsq_id, article in self.articles.items():
-            thread = self.scan.threads[dsq_id]
-            if article is None and not thread.is_deleted:
+            source = self.scan.threads[dsq_id]
+            if article is None and not source.is_deleted:
                 count = self.scan.posts_per_thread[dsq_id]
                 self.report.unmatched.append(
-                    f"thread {dsq_id} {thread.link or '(no link)'}"
-                    + (f" [id {thread.identifier}]" if thread.identifier else "")
+                    f"thread {dsq_id} {source.link or '(no link)'}"
+                    + (f" [id {source.identifier}]" if source.identifier else "")
                     + f": {count} post{'s' if count != 1 else ''} not imported"
                 )
         if self.report.unmatched:
