@@ -137,7 +137,8 @@ def post_row(
             seconds=max(opts.warmup, 3.0),
             template=template,
             content_type=content_type,
-            run_tag=f"{run_tag}warmup",
+            # A tag that does not contain run_tag, so the count below leaves warm-up posts out.
+            run_tag=f"warmup{run_tag[::-1]}",
             ok_statuses=ok_statuses,
             connections=opts.post_connections,
             headers=headers,

@@ -58,7 +58,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="also load the 1,000,000-comment site (10,000 articles; slow first time)",
     )
     parser.add_argument(
-        "--live", action="store_true", help="measure the working tree instead of a snapshot of the committed HEAD"
+        "--live",
+        action="store_true",
+        help="measure the working tree instead of a snapshot of the committed HEAD",
     )
     parser.add_argument(
         "--no-write", action="store_true", help="print the table only; write nothing to bench/results/"
