@@ -172,4 +172,12 @@ function enhance(block) {
   document.body.dataset.discussionReady = "true";
 }
 
+// Images above the discussion may load after the browser jumped to #comment-N; jump again.
+function revealTarget() {
+  const id = decodeURIComponent(window.location.hash.slice(1));
+  if (!id.startsWith("comment-")) return;
+  document.getElementById(id)?.scrollIntoView({ block: "start" });
+}
+
 for (const block of document.querySelectorAll(".discussion")) enhance(block);
+window.addEventListener("load", revealTarget);
