@@ -9,6 +9,7 @@ class DiscussionConfig(AppConfig):
     def ready(self) -> None:
         from masthead.core import demo, slots
         from masthead.discussion import demo as discussion_demo
+        from masthead.discussion import moderation  # noqa: F401  (registers comments with moderation)
         from masthead.discussion import slots as discussion_slots
 
         slots.register("article_discussion", discussion_slots.article_discussion, order=10)
