@@ -60,25 +60,20 @@ def make_home(*, title: str = "The Test Courier") -> HomePage:
     for welcome in root.get_children().filter(slug="home"):
         if not isinstance(welcome.specific, HomePage):
             welcome.delete()
-    home = HomePage(title=title, slug="home")
-    root.add_child(instance=home)
-    home.save_revision().publish()
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is None:
-        Site.objects.create(
-            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=title
-        )
-    else:
-        site.root_page = home
-        site.site_name = title
-        site.save()
+    home = _publish_child(root, HomePage(title=title, slug="home"))
+    # "testserver" is the Django test client's host, so full URLs (canonical, feeds,
+    # sitemaps) in tests match what the client requests.
+    site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
+    site.hostname, site.port, site.root_page, site.site_name = "testserver", 80, home, title
+    site.save()
     return home
 
 
 def _publish_child(parent: Page, page: Page) -> Page:
+    # Container pages are created live without a revision: it keeps fixtures fast, and
+    # nothing about sections or authors depends on their publishing history.
+    page.first_published_at = page.last_published_at = timezone.now()
     parent.add_child(instance=page)
-    page.save_revision().publish()
-    page.refresh_from_db()
     return page
 
 
@@ -153,6 +148,7 @@ def make_article(
         lead_image_alt=lead_image_alt or (f"Photo for {title}" if lead_image else ""),
         lead_image_caption=lead_image_caption,
         updated_at=updated_at,
+        live=live,
     )
     for position, author in enumerate(authors):
         article.bylines.add(ArticleByline(author=author, sort_order=position))

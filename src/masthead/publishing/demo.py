@@ -79,11 +79,12 @@ def _home(log: Log) -> HomePage:
         root.add_child(instance=home)
         home.save_revision().publish()
         log("publishing: home page created")
-    site = Site.objects.filter(is_default_site=True).first() or Site(
-        is_default_site=True, hostname="localhost"
-    )
+    # Full URLs (canonical, feeds, sitemaps) use the Site's address: the demo's is
+    # 127.0.0.1:8000; a real newsroom sets its own in Settings → Sites.
+    site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
+    if site.hostname in ("", "localhost"):
+        site.hostname, site.port = "127.0.0.1", 8000
     site.root_page = home
-    site.port = 80
     site.site_name = settings.SITE_NAME
     site.save()
     return home

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -106,7 +107,12 @@ def search_articles(*, query: str, root: Page | None, page_number: str | None) -
     articles = ArticlePage.objects.live().public()
     if root is not None:
         articles = articles.descendant_of(root)
-    results = articles.search(query, operator="and")
+    # Only words reach the search backend: SQLite's FTS5 and PostgreSQL's tsquery each give
+    # punctuation its own meaning, and a reader's quote mark must not become a syntax error.
+    words = " ".join(re.findall(r"\w+", query))
+    if not words:
+        return Paginator(ArticlePage.objects.none(), settings.MASTHEAD_ARTICLES_PER_PAGE).get_page(1)
+    results = articles.search(words, operator="and")
     page = Paginator(results, settings.MASTHEAD_ARTICLES_PER_PAGE).get_page(page_number)
     # Search results are ordered by relevance; fetch the teasers' extras for this page only.
     ids = [article.pk for article in page.object_list]

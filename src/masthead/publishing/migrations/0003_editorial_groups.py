@@ -85,6 +85,7 @@ class Migration(migrations.Migration):
         ("wagtailcore", "0097_baselogentry_uuid_action_timestamp_indexes"),
         ("wagtailadmin", "0006_formstate"),
         ("wagtailimages", "0027_image_description"),
+        ("wagtaildocs", "0014_alter_document_file_size"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
 

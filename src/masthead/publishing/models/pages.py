@@ -217,6 +217,8 @@ class ArticlePage(CachedPageMixin, Page):
         context["json_ld"] = seo.news_article_json_ld(
             article=self, request=request, bylines=context["bylines"]
         )
+        context["social_image"] = seo.social_image_url(article=self, request=request)
+        context["lite_url"] = self.lite_url(request)
         return context
 
 

@@ -1,0 +1,144 @@
+"""The anonymous page cache: CDN headers, server-side hits, and purges when things change."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+
+from masthead.core import pagecache
+from masthead.publishing import caching
+from masthead.publishing.models import ArticlePage
+
+
+def test_anonymous_article_gets_cdn_headers_and_is_served_from_cache_second_time(client, site_tree):
+    first = client.get(site_tree.budget.url)
+    second = client.get(site_tree.budget.url)
+    assert first["X-Cache"] == "MISS" and second["X-Cache"] == "HIT"
+    assert first["Cache-Control"] == "public, max-age=60, s-maxage=300, stale-while-revalidate=600"
+    assert second["Cache-Control"] == first["Cache-Control"]
+    assert second.content == first.content
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+
+
+def test_cache_hit_runs_no_database_query_for_the_page(client, site_tree, django_assert_max_num_queries):
+    client.get(site_tree.budget.url)
+    # Two cache reads (entry, scope versions); the database cache answers each with one query.
+    with django_assert_max_num_queries(2):
+        assert client.get(site_tree.budget.url)["X-Cache"] == "HIT"
+
+
+def test_publishing_a_change_purges_the_article_and_the_lists(client, site_tree):
+    client.get(site_tree.budget.url), client.get("/")
+    article = ArticlePage.objects.get(pk=site_tree.budget.pk)
+    article.title = "Assembly passes a budget at dawn"
+    article.save_revision().publish()
+    page = client.get(site_tree.budget.url)
+    home = client.get("/")
+    assert page["X-Cache"] == "MISS" and "Assembly passes a budget at dawn" in page.content.decode()
+    assert home["X-Cache"] == "MISS" and "Assembly passes a budget at dawn" in home.content.decode()
+
+
+def test_unpublishing_purges_the_cached_page(client, site_tree):
+    assert client.get(site_tree.older.url).status_code == 200
+    site_tree.older.unpublish()
+    assert client.get(site_tree.older.url).status_code == 404
+
+
+def test_page_scope_bump_purges_only_that_page(client, site_tree):
+    client.get(site_tree.budget.url), client.get(site_tree.flood.url)
+    pagecache.bump(f"page:{site_tree.budget.pk}")  # what discussion does on a new comment
+    assert client.get(site_tree.budget.url)["X-Cache"] == "MISS"
+    assert client.get(site_tree.flood.url)["X-Cache"] == "HIT"
+
+
+def test_funding_bump_purges_pages_showing_the_bar(client, site_tree):
+    client.get(site_tree.budget.url)
+    pagecache.bump("funding")
+    assert client.get(site_tree.budget.url)["X-Cache"] == "MISS"
+
+
+def test_signed_in_reader_gets_private_uncached_pages(client, site_tree, reader):
+    client.get(site_tree.budget.url)  # cached for anonymous readers
+    client.force_login(reader)
+    response = client.get(site_tree.budget.url)
+    assert "X-Cache" not in response or response["X-Cache"] == "MISS"
+    assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
+    client.logout()
+    client.cookies.clear()
+    assert client.get(site_tree.budget.url)["X-Cache"] == "HIT"
+
+
+def test_discussion_sort_cookie_is_part_of_the_key(client, site_tree):
+    client.get(site_tree.budget.url)
+    client.cookies["discussion_sort"] = "newest"
+    assert client.get(site_tree.budget.url)["X-Cache"] == "MISS"
+    assert client.get(site_tree.budget.url)["X-Cache"] == "HIT"
+
+
+def test_head_is_served_from_the_cache_without_a_body(client, site_tree):
+    client.get(site_tree.budget.url)
+    response = client.head(site_tree.budget.url)
+    assert response["X-Cache"] == "HIT" and response.content == b""
+
+
+def test_query_string_is_part_of_the_key(client, site_tree):
+    client.get(site_tree.politics.url)
+    assert client.get(site_tree.politics.url + "?page=2")["X-Cache"] == "MISS"
+
+
+def test_search_and_not_found_pages_are_not_cached(client, site_tree):
+    client.get("/search/?q=budget"), client.get("/no-such-page/")
+    assert client.get("/search/?q=budget")["X-Cache"] == "MISS"
+    assert client.get("/no-such-page/")["X-Cache"] == "MISS"
+
+
+def test_responses_that_set_cookies_or_use_csrf_are_never_stored(rf, db):
+    def view_with(mutator):  # type: ignore[no-untyped-def]
+        def view(request):  # type: ignore[no-untyped-def]
+            response = caching.mark_public(request, HttpResponse("page"), scopes=["site"])
+            mutator(request, response)
+            return response
+
+        return view
+
+    def csrf(request, response):  # type: ignore[no-untyped-def]
+        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+
+    def cookie(request, response):  # type: ignore[no-untyped-def]
+        response.set_cookie("seen", "1")
+
+    def private(request, response):  # type: ignore[no-untyped-def]
+        response["Cache-Control"] = "private"
+
+    def nothing(request, response):  # type: ignore[no-untyped-def]
+        return None
+
+    for name, mutator, stored in [
+        ("csrf", csrf, False),
+        ("cookie", cookie, False),
+        ("private", private, False),
+        ("plain", nothing, True),
+    ]:
+        middleware = caching.PageCacheMiddleware(view_with(mutator))
+        path = f"/probe-{name}/"
+        middleware(rf.get(path))
+        second = middleware(rf.get(path))
+        assert (second["X-Cache"] == "HIT") is stored, name
+
+
+def test_post_is_never_served_from_cache(rf, db):
+    calls = []
+
+    def view(request):  # type: ignore[no-untyped-def]
+        calls.append(request.method)
+        return caching.mark_public(request, HttpResponse("page"), scopes=["site"])
+
+    middleware = caching.PageCacheMiddleware(view)
+    middleware(rf.get("/probe/"))
+    middleware(rf.post("/probe/"))
+    assert calls == ["GET", "POST"]
+
+
+def test_cache_can_be_switched_off(client, site_tree, settings):
+    settings.MASTHEAD_PAGE_CACHE = False
+    client.get(site_tree.budget.url)
+    assert "X-Cache" not in client.get(site_tree.budget.url)
