@@ -20,10 +20,12 @@ WEBHOOK_SECRET = "whsec_test_" + "m" * 32
 def site(db):  # type: ignore[no-untyped-def]
     """The default site with publishing's home page as its root (made before any campaign:
     replacing Wagtail's welcome page replaces the Site row, which campaigns protect)."""
-    from wagtail.models import Site
+    from wagtail.models import Locale, Site
 
     from tests.publishing.factories import make_home
 
+    # A transactional test elsewhere may have flushed the rows Wagtail's migrations made.
+    Locale.objects.get_or_create(language_code="en")
     make_home()
     return Site.objects.get(is_default_site=True)
 

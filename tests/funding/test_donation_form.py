@@ -187,3 +187,9 @@ def test_thanks_page(client, campaign):
     response = client.get("/support/thanks/?session_id=cs_test_nothing")
     assert response.status_code == 200
     assert "Thank you" in response.content.decode()
+
+
+def test_the_page_keeps_the_strict_policy_but_lets_the_form_go_on_to_stripe(client, campaign):
+    policy = client.get("/support/")["Content-Security-Policy"]
+    assert "form-action 'self' https://checkout.stripe.com" in policy
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy

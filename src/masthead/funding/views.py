@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wagtail.models import Site
 
 from masthead.core import ratelimit
+from masthead.core.middleware import PUBLIC_CSP
 from masthead.funding import bar, gateways, selectors, services
 from masthead.funding.forms import DonationForm, preset_amounts
 from masthead.funding.gateways import stripe_webhooks
@@ -21,7 +22,7 @@ from masthead.funding.links import donation_for_token
 from masthead.funding.models import Donation, FundingSettings
 from masthead.funding.money import format_amount
 
-DONATION_LIMIT = ratelimit.Limit(count=10, seconds=3600)
+CHECKOUT_ORIGIN = "https://checkout.stripe.com"
 
 
 def _campaign_or_404(request: HttpRequest) -> tuple[Site, object]:
@@ -78,7 +79,13 @@ def support(request: HttpRequest) -> HttpResponse:
         "online": gateway is not None,
         "funding_settings": settings_,
     }
-    return render(request, "funding/support.html", context, status=status)
+    response = render(request, "funding/support.html", context, status=status)
+    # The form's answer redirects to Stripe's hosted page, and browsers apply form-action to
+    # that redirect too: allow exactly that origin, keep the rest of the site's policy.
+    response["Content-Security-Policy"] = PUBLIC_CSP.replace(
+        "form-action 'self'", f"form-action 'self' {CHECKOUT_ORIGIN}"
+    )
+    return response
 
 
 def _start(request: HttpRequest, form: DonationForm, campaign, gateway) -> HttpResponse | None:  # type: ignore[no-untyped-def]
