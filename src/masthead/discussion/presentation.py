@@ -1,14 +1,13 @@
 """Turning a selected page of comments into HTML for a particular reader.
 
-Comments are rendered node by node from one compiled template, without context processors,
-so a long page costs microseconds per comment; a node's replies are rendered first and
-passed in, which nests each reply's element inside its parent's.
+Comments themselves are built by ``comment_html`` (in Python: a page may hold hundreds);
+the block around them (count, sorts, form, paging) is a template.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,22 +15,18 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from masthead.discussion import selectors
+from masthead.discussion import comment_html, selectors
 from masthead.discussion.forms import CommentForm
-from masthead.discussion.models import CommentStatus, DiscussionSettings, Thread, ThreadState
+from masthead.discussion.models import DiscussionSettings, Thread, ThreadState
 from masthead.discussion.services.threads import thread_is_open
 
 SORT_COOKIE = "discussion_sort"
-TOMBSTONE_WORDS = {
-    CommentStatus.DELETED: "This comment was deleted by its author.",
-    CommentStatus.REMOVED: "This comment was removed by a moderator.",
-    CommentStatus.HIDDEN: "This comment was hidden by a moderator.",
-}
+TOMBSTONE_WORDS = comment_html.TOMBSTONE_WORDS
 
 
 @dataclass
@@ -80,70 +75,19 @@ def login_url(next_url: str) -> str:
     return f"{reverse('account_login')}?{urlencode({'next': next_url})}"
 
 
-def _relative(moment: datetime, now: datetime) -> str:
-    seconds = int((now - moment).total_seconds())
-    if seconds < 60:
-        return "just now"
-    for size, name in (
-        (86400 * 365, "year"),
-        (86400 * 30, "month"),
-        (86400, "day"),
-        (3600, "hour"),
-        (60, "minute"),
-    ):
-        if seconds >= size:
-            count = seconds // size
-            return f"{count} {name}{'s' if count != 1 else ''} ago"
-    return "just now"
-
-
 def render_nodes(nodes: list[selectors.Node], viewer: Viewer, back_url: str) -> SafeString:
-    template = get_template("discussion/_comment.html")
-    now = timezone.now()
-    window = timedelta(seconds=settings.DISCUSSION_EDIT_WINDOW_SECONDS)
-    sign_in = login_url(back_url)
-    return mark_safe(  # noqa: S308 - built from our escaped templates
-        "".join(_render_node(node, template, viewer, now, window, sign_in) for node in nodes)
+    options = comment_html.Options(
+        user_id=viewer.user.pk if viewer.signed_in else None,
+        can_comment=viewer.can_comment,
+        thread_open=viewer.thread_open,
+        likes_only=viewer.likes_only,
+        csrf_token=viewer.csrf_token,
+        sign_in_url=login_url(back_url),
+        max_indent=settings.DISCUSSION_MAX_INDENT,
+        edit_window=timedelta(seconds=settings.DISCUSSION_EDIT_WINDOW_SECONDS),
+        now=timezone.now(),
     )
-
-
-def _render_node(node, template, viewer: Viewer, now, window, sign_in) -> str:  # type: ignore[no-untyped-def]
-    comment = node.comment
-    children = "".join(_render_node(child, template, viewer, now, window, sign_in) for child in node.children)
-    mine = viewer.signed_in and comment.author_id == viewer.user.pk
-    visible = comment.status == CommentStatus.VISIBLE
-    more_url = ""
-    if node.more_replies:
-        more_url = reverse("discussion:replies", args=[comment.pk])
-        if node.more_after:
-            more_url += f"?after={node.more_after}"
-    context = {
-        "node": node,
-        "comment": comment,
-        "children": mark_safe(children),  # noqa: S308 - rendered by this template
-        "indent": min(comment.depth, settings.DISCUSSION_MAX_INDENT),
-        "flat": comment.depth > settings.DISCUSSION_MAX_INDENT,
-        "at_cap": comment.depth >= settings.DISCUSSION_MAX_INDENT,
-        "tombstone": TOMBSTONE_WORDS.get(comment.status) if comment.is_tombstone else "",
-        "pending": comment.status == CommentStatus.PENDING,
-        "mine": mine,
-        "relative": _relative(comment.created_at, now),
-        "more_url": more_url,
-        "more_all": bool(node.children) and not node.more_after,
-        "can_reply": visible and viewer.can_comment,
-        "can_edit": mine
-        and comment.status in (CommentStatus.VISIBLE, CommentStatus.PENDING)
-        and now - comment.created_at <= window
-        and viewer.thread_open,
-        "can_delete": mine and comment.status in (CommentStatus.VISIBLE, CommentStatus.PENDING),
-        "can_vote": visible and viewer.signed_in and not mine,
-        "show_sign_in": visible and not viewer.signed_in,
-        "likes_only": viewer.likes_only,
-        "csrf_token": viewer.csrf_token,
-        "sign_in_url": sign_in,
-        "score": comment.upvotes - comment.downvotes,
-    }
-    return template.render(context)
+    return mark_safe("".join(comment_html.render(node, options) for node in nodes))  # noqa: S308 - escaped parts
 
 
 def sort_links(thread: Thread, current: str, next_url: str) -> list[dict[str, Any]]:
