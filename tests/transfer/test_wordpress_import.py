@@ -56,3 +56,20 @@ def test_backslashes_survive_the_markdown_round(tmp_path: Path) -> None:
     wordpress_import(path=IMPORTER / "slashes.xml")
     comment = Comment.objects.get()
     assert "\\o/ ¯\\_(ツ)_/¯" in comment.body_html
+
+
+def test_screening_records_reasons_but_keeps_the_source_status(tmp_path: Path) -> None:
+    links = " ".join(f'<a href="https://shop{n}.example/">deal {n}</a>' for n in range(5))
+    path = tmp_path / "links.xml"
+    path.write_text(
+        '<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"><channel><wp:wxr_version>1.2</wp:wxr_version>'
+        "<item><title>Links</title><wp:post_id>5</wp:post_id><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>"
+        f"<wp:comment><wp:comment_id>1</wp:comment_id><wp:comment_author>Seller</wp:comment_author>"
+        f"<wp:comment_content><![CDATA[{links}]]></wp:comment_content><wp:comment_approved>1</wp:comment_approved>"
+        "</wp:comment></item></channel></rss>"
+    )
+    wordpress_import(path=path)
+    comment = Comment.objects.get()
+    assert comment.status == "visible"  # approved in WordPress: history is not re-moderated
+    assert comment.moderation_reasons  # but the screener's view is kept for moderators
+    assert comment.body_html.count('rel="nofollow ugc noopener"') == 5

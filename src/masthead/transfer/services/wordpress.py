@@ -56,6 +56,7 @@ class Attachment:
 class _Scan:
     authors: dict[str, str] = field(default_factory=dict)  # login → display name
     attachments: dict[str, Attachment] = field(default_factory=dict)  # post id → attachment
+    by_url: dict[str, Attachment] = field(default_factory=dict)
     site_url: str = ""
     title: str = ""
 
@@ -75,6 +76,7 @@ def _scan(path: Path, progress: Progress | None) -> _Scan:
                 alt=plain_text(record.meta.get("_wp_attachment_image_alt", "")),
                 credit=_credit(record.meta.get("_wp_attachment_metadata", "")),
             )
+            scan.by_url[record.attachment_url] = scan.attachments[record.post_id]
     scan.site_url = reader.channel.site_url
     scan.title = reader.channel.title
     return scan
@@ -254,11 +256,11 @@ class _Writer:
         return image
 
     def _body_image(self, src: str, alt: str, caption: str) -> NewsImage | None:
+        # Bodies often show a resized copy ("photo-300x200.jpg") of the uploaded original.
         original = _SIZE_SUFFIX.sub("", src)
-        attachment = next(
-            (a for a in self.scan.attachments.values() if a.url in {src, original}),
-            Attachment(url=original, title=alt or caption, caption=caption, alt=alt, credit=""),
-        )
+        attachment = self.scan.by_url.get(src) or self.scan.by_url.get(original)
+        if attachment is None:
+            attachment = Attachment(url=original, title=alt or caption, caption=caption, alt=alt, credit="")
         return self._image(attachment)
 
     # --- comments ---------------------------------------------------------------------------
