@@ -339,3 +339,10 @@ def test_a_published_comment_counts_towards_trust_once(commenter, post, trusted,
     comment_edit(comment=comment, actor=commenter, body="Published at once, then edited.")
     assert Standing.objects.get(user=commenter).approved_count == 1
     assert ScreeningRecord.objects.filter(edited=True).count() == 1
+
+
+@pytest.mark.parametrize("text", [*OFFENSIVE, *BENIGN, "", "ƒuck", "r a t s"])
+def test_the_fast_scorer_gives_the_packages_own_probability(text: str) -> None:
+    vectorizer, model = offensive.reference_model()
+    expected = float(model.predict_proba(vectorizer.transform([text]))[0][1])
+    assert offensive.offensive_score(text) == pytest.approx(expected, abs=1e-9)
