@@ -74,7 +74,7 @@ CONVERSATION = [
     (
         "l",
         None,
-        "Marguerite Okafor",
+        "Anouk de Vries",
         "How do you pump water uphill into a river that is already above the street?",
     ),
 ]
