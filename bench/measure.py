@@ -27,7 +27,7 @@ class Options:
     connections: int = 8
     post_connections: int = 4
     probe_timeout: float = 30.0
-    slow_cap: float = 60.0  # longest window given to a row whose single request takes seconds
+    slow_cap: float = 30.0  # longest window given to a row whose single request takes seconds
     workers: int = 2
 
 

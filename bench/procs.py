@@ -78,7 +78,9 @@ class Server:
         children = _children(self.process.pid)
         return children or [self.process.pid]
 
-    def stop(self) -> None:
+    def stop(self, grace: float = 5.0) -> None:
+        """SIGTERM the group, and SIGKILL it after ``grace`` seconds (a sync worker stuck in a
+        minute-long request would otherwise hold the shutdown for gunicorn's graceful timeout)."""
         process = self.process
         if process is None:
             return
@@ -86,7 +88,7 @@ class Server:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGTERM)
             try:
-                process.wait(timeout=15)
+                process.wait(timeout=grace)
             except subprocess.TimeoutExpired:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
