@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
@@ -137,11 +138,18 @@ class _Writer:
             if comments:
                 self.report.skip("comments on items that are not posts", len(comments))
             return
-        with transaction.atomic():
-            article = self.article(post)
-            self.comments(post, article, comments)
-            if self.dry_run:
-                transaction.set_rollback(True)
+        try:
+            with transaction.atomic():
+                article = self.article(post)
+                self.comments(post, article, comments)
+                if self.dry_run:
+                    transaction.set_rollback(True)
+        except ValidationError as error:
+            # One post the page model refuses must not stop a long import; it is rolled back whole.
+            self.report.skip("posts refused by validation (see notes)")
+            self.report.note(
+                f"line {post.line}: post {post.source_key} not imported: {'; '.join(error.messages)}"
+            )
 
     # --- articles ---------------------------------------------------------------------------
 
