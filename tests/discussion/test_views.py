@@ -246,3 +246,58 @@ def test_hostile_comment_posted_and_rendered_safely(client, news_article, news_t
     client.post(f"/discussion/{news_thread.pk}/comment", {"body": payload, "client_token": "x-1"})
     block = _discussion(client.get(news_article.url))
     assert "<script>alert" not in block and "<img" not in block and 'href="javascript' not in block
+
+
+def test_guest_comments_when_the_site_allows_them(client, news_article, news_thread):
+    from wagtail.models import Site
+
+    from masthead.discussion.models import DiscussionSettings
+
+    url = f"/discussion/{news_thread.pk}/comment"
+    assert client.post(url, {"body": "Guest?", "guest_name": "Passer-by", "client_token": "g0"}).status_code == 302
+    assert Comment.objects.count() == 0  # off by default: sent to sign in
+    DiscussionSettings.objects.update_or_create(site=Site.objects.get(is_default_site=True), defaults={"allow_guests": True})
+    page = client.get(news_article.url).content.decode()
+    assert 'name="guest_name"' in page and "csrfmiddlewaretoken" in page
+    response = client.post(url, {"body": "A guest's view.", "guest_name": "Passer-by", "client_token": "g1"})
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert (comment.author_id, comment.guest_name, comment.notify_replies) == (None, "Passer-by", False)
+
+
+def test_held_comment_is_marked_for_its_author_only(client, news_article, news_thread, reader, settings):
+    settings.MODERATION_MODE = "pre"
+    client.force_login(reader)
+    client.post(f"/discussion/{news_thread.pk}/comment", {"body": "Held for review.", "client_token": "h1"})
+    assert Comment.objects.get().status == CommentStatus.PENDING
+    block = _discussion(client.get(news_article.url))
+    assert "Held for review." in block and "awaiting moderation" in block
+    client.logout()
+    assert "Held for review." not in _discussion(client.get(news_article.url))
+
+
+def test_rejected_comment_shows_the_reasons_and_keeps_the_text(client, news_thread, reader, settings):
+    settings.MODERATION_MAX_LENGTH = 20
+    client.force_login(reader)
+    text = "This comment is far longer than the screener allows."
+    response = client.post(f"/discussion/{news_thread.pk}/comment", {"body": text, "client_token": "r1"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'class="form-errors"' in html and text in html
+    assert Comment.objects.count() == 0
+
+
+def test_teaser_counts_come_in_one_query(client, news_article, say, reader):
+    from tests.publishing.factories import make_article
+
+    section = news_article.get_parent()
+    others = [make_article(title=f"Teaser story {n}", section=section.specific) for n in range(3)]
+    say(reader, "One comment on the first story.")
+    services.comment_create(thread=services.thread_for_page(page=others[0]), author=reader, body="On another story.")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(section.url)
+    html = response.content.decode()
+    assert html.count('class="comment-count"') >= 4
+    assert f'href="{news_article.url}#discussion">1 comment<' in html
+    assert f'href="{others[1].url}#discussion">0 comments<' in html
+    assert len([q for q in captured.captured_queries if "discussion_thread" in q["sql"]]) == 1
