@@ -111,7 +111,9 @@ class _Writer:
         self.dry_run = dry_run
         self.articles: dict[str, ArticlePage | None] = {}
         self.waiting: dict[str, list[DisqusPost]] = defaultdict(list)  # parent dsq:id → replies
-        self.done: set[str] = set()  # posts handled this run (a dry run writes nothing to look up)
+        # Posts a dry run has handled: it writes nothing the ledger could answer from. A real
+        # run asks the ledger instead, so memory does not grow with the number of posts.
+        self.done: set[str] = set()
         self.touched: set[int] = set()
 
     def post(self, post: DisqusPost) -> None:
@@ -141,7 +143,8 @@ class _Writer:
             self._write_one(post, article, orphan=orphan)
             if self.dry_run:
                 transaction.set_rollback(True)
-        self.done.add(post.dsq_id)
+        if self.dry_run:
+            self.done.add(post.dsq_id)
         for reply in self.waiting.pop(post.dsq_id, []):
             self._write(reply)
 
