@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from masthead.funding import selectors, services
 from masthead.funding.models import Campaign, Donation
@@ -50,7 +50,7 @@ class OfflineGiftForm(forms.Form):
     note = forms.CharField(required=False, max_length=255, help_text="Why, for the audit trail.")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         campaign = data.get("campaign")
         if campaign is not None and data.get("amount"):
             try:
@@ -70,9 +70,7 @@ class OfflineGiftView(_Permission, WagtailAdminTemplateMixin, FormView):
     def get_initial(self) -> dict[str, Any]:
         return {"campaign": selectors.campaign_current(site=self._site()), "method": "bank_transfer"}
 
-    def _site(self):  # type: ignore[no-untyped-def]
-        from wagtail.models import Site
-
+    def _site(self) -> Site | None:
         return Site.find_for_request(self.request)
 
     def form_valid(self, form: OfflineGiftForm) -> HttpResponse:

@@ -51,7 +51,9 @@ class DonationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
         choices = [(str(amount), format_amount(amount, campaign.currency, fmt)) for amount in presets]
-        self.fields["amount_choice"].choices = [*choices, (OTHER, "Other amount")]
+        amount_field = self.fields["amount_choice"]
+        assert isinstance(amount_field, forms.ChoiceField)
+        amount_field.choices = [*choices, (OTHER, "Other amount")]
         self.fields["amount_choice"].initial = choices[1][0] if len(choices) > 1 else OTHER
         step = "1" if exponent(campaign.currency) == 0 else "0.01"
         self.fields["custom_amount"].widget.attrs.update({"inputmode": "decimal", "data-step": step})
@@ -59,7 +61,7 @@ class DonationForm(forms.Form):
         self.fields["request_token"].initial = uuid.uuid4()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         choice = data.get("amount_choice")
         if choice is None:
             return data

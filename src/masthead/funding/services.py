@@ -24,6 +24,7 @@ from wagtail.models import Page, Site
 
 from masthead.core import pagecache
 from masthead.funding.models import Campaign, Donation, FundingEvent, LedgerEntry
+from masthead.funding.money import CURRENCIES
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
@@ -34,7 +35,13 @@ class FundingError(ValidationError):
 
 def clean_text(value: str, *, max_length: int) -> str:
     """Plain text from whatever a person typed: tags and control characters gone, trimmed."""
-    text = html.unescape(nh3.clean(value or "", tags=set()))
+    text = value or ""
+    # Entity-encoded markup ("&lt;script&gt;") turns into tags once unescaped: clean until stable.
+    for _ in range(3):
+        cleaned = html.unescape(nh3.clean(text, tags=set()))
+        if cleaned == text:
+            break
+        text = cleaned
     text = _CONTROL.sub("", text)
     return " ".join(text.split())[:max_length]
 
@@ -102,7 +109,7 @@ def campaign_create(
     """Create a campaign; a monthly one without an end runs to the end of its first month."""
     if goal <= 0:
         raise FundingError("The goal must be more than zero.", code="goal_not_positive")
-    if currency not in dict(Campaign._meta.get_field("currency").choices):
+    if currency not in CURRENCIES:
         raise FundingError(f"Unknown currency {currency}.", code="currency_unknown")
     ends_on = ends_on or _next_month(starts_on)
     if ends_on <= starts_on:

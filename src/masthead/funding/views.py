@@ -3,6 +3,8 @@ and Stripe's webhook endpoint. Each view parses input, calls one service, render
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -19,13 +21,13 @@ from masthead.funding import bar, gateways, selectors, services
 from masthead.funding.forms import DonationForm, preset_amounts
 from masthead.funding.gateways import stripe_webhooks
 from masthead.funding.links import donation_for_token
-from masthead.funding.models import Donation, FundingSettings
+from masthead.funding.models import Campaign, Donation, FundingSettings
 from masthead.funding.money import format_amount
 
 CHECKOUT_ORIGIN = "https://checkout.stripe.com"
 
 
-def _campaign_or_404(request: HttpRequest) -> tuple[Site, object]:
+def _campaign_or_404(request: HttpRequest) -> tuple[Site, Campaign]:
     site = Site.find_for_request(request)
     campaign = selectors.campaign_current(site=site)
     if site is None or campaign is None:
@@ -41,7 +43,7 @@ def support(request: HttpRequest) -> HttpResponse:
     settings_ = FundingSettings.for_site(site)
     fmt = selectors.amount_format(site=site)
     gateway = gateways.online()
-    form_kwargs = {
+    form_kwargs: dict[str, Any] = {
         "campaign": campaign,
         "presets": preset_amounts(settings_.preset_amounts, campaign.currency),
         "fmt": fmt,
@@ -88,7 +90,9 @@ def support(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _start(request: HttpRequest, form: DonationForm, campaign, gateway) -> HttpResponse | None:  # type: ignore[no-untyped-def]
+def _start(
+    request: HttpRequest, form: DonationForm, campaign: Campaign, gateway: gateways.Gateway
+) -> HttpResponse | None:
     data = form.cleaned_data
     try:
         donation, created = services.donation_start(

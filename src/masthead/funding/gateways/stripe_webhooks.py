@@ -46,15 +46,15 @@ def _source(event: dict[str, Any]) -> str:
     return f"stripe {event['type']} {event['id']}"
 
 
-def _donation_by(*, public_id: str | None = None, **lookup: str) -> Donation | None:
+def _donation_by(*, public_id: str | None = None, **lookup: str | None) -> Donation | None:
     if public_id:
         found = Donation.objects.filter(public_id=public_id, gateway="stripe").first()
         if found is not None:
             return found
-    lookup = {key: value for key, value in lookup.items() if value}
-    if not lookup:
+    present = {key: value for key, value in lookup.items() if value}
+    if not present:
         return None
-    return Donation.objects.filter(gateway="stripe", **lookup).first()
+    return Donation.objects.filter(gateway="stripe", **present).first()
 
 
 def _locked(donation: Donation | None, what: str) -> Donation:
