@@ -116,7 +116,14 @@ def test_editor_sees_removed_comment_reader_does_not(client, post, reader, comme
     assert _json(client.get(f"{BASE}/comments/{comment.pk}"))["focus_id"] == comment.pk
 
 
-def test_posting_is_rate_limited(client, thread, reader):
+def test_posting_is_rate_limited(client, thread, reader, monkeypatch):
+    import time
+
+    from masthead.core import ratelimit
+
+    # One fixed window for the whole test, however slow the machine.
+    now = time.time()
+    monkeypatch.setattr(ratelimit.time, "time", lambda: now)
     client.force_login(reader)
     url = f"{BASE}/threads/{thread.pk}/comments"
     codes = [

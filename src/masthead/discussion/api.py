@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from ninja import Header, NinjaAPI, Schema
 from ninja.security import django_auth
@@ -323,7 +324,7 @@ def comment_vote(request: HttpRequest, comment_id: int, payload: VoteIn) -> dict
 
 
 @api.get("/threads/{thread_id}/events", response={200: None, 404: Error}, url_name="events")
-def thread_events(request: HttpRequest, thread_id: int) -> HttpResponse:
+def thread_events(request: HttpRequest, thread_id: int) -> HttpResponseBase:
     """Live updates as Server-Sent Events (``text/event-stream``): ``event: comments`` with
     ``{"count": new visible comments since Last-Event-ID, "last_id": newest id}``."""
     return views.events_view(request, thread_id)

@@ -16,7 +16,7 @@ from django.utils.html import escape
 
 from masthead.discussion.models import Comment, CommentStatus
 
-TOMBSTONE_WORDS = {
+TOMBSTONE_WORDS: dict[str, str] = {
     CommentStatus.DELETED: "This comment was deleted by its author.",
     CommentStatus.REMOVED: "This comment was removed by a moderator.",
     CommentStatus.HIDDEN: "This comment was hidden by a moderator.",

@@ -24,8 +24,13 @@ class CommentForm(forms.Form):
     def __init__(self, *args, guest: bool = False, **kwargs) -> None:  # type: ignore[no-untyped-def]
         kwargs.setdefault("initial", {}).setdefault("client_token", new_client_token())
         super().__init__(*args, **kwargs)
-        self.fields["body"].max_length = settings.DISCUSSION_MAX_LENGTH
-        self.fields["body"].widget.attrs["maxlength"] = settings.DISCUSSION_MAX_LENGTH
+        # Built here, not at import, so the limit follows the (test-overridable) setting.
+        self.fields["body"] = forms.CharField(
+            label="Your comment",
+            max_length=settings.DISCUSSION_MAX_LENGTH,
+            widget=forms.Textarea(attrs={"rows": 5}),
+            help_text=self.fields["body"].help_text,
+        )
         if guest:
             self.fields["guest_name"] = forms.CharField(label="Your name", max_length=60)
             del self.fields["notify_replies"]
@@ -36,4 +41,8 @@ class EditForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["body"].max_length = settings.DISCUSSION_MAX_LENGTH
+        self.fields["body"] = forms.CharField(
+            label="Your comment",
+            max_length=settings.DISCUSSION_MAX_LENGTH,
+            widget=forms.Textarea(attrs={"rows": 6}),
+        )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -94,6 +94,10 @@ class _Row:
 
     def __init__(self, row_id: int, parent: _Row | None, rank: int, preview: tuple[int, int]) -> None:
         self.id = row_id
+        self.author_id = 0
+        self.body = ""
+        self.created: datetime | None = None
+        self.up = self.down = 0
         self.replies = 0
         self.subtree = 0
         self.rank = rank
@@ -148,7 +152,7 @@ def thread_generate(
             else:
                 parent.replies += 1
                 row = _Row(first_id + index, parent, parent.replies, preview)
-                rows[row.root_id - first_id].subtree += 1
+                rows[(parent.root_id or parent.id) - first_id].subtree += 1
             row.author_id = rng.choice(author_ids)
             row.body = rng.choice(bodies)
             row.created = start + timedelta(seconds=index * 6)

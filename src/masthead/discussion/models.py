@@ -147,7 +147,7 @@ class Comment(models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.author_id is not None:
+        if self.author is not None:
             return self.author.public_name
         return self.guest_name or "Guest"
 

@@ -60,7 +60,7 @@ def viewer_for(request: HttpRequest, thread: Thread) -> Viewer:
         user=user if signed_in else None,
         signed_in=signed_in,
         verified=verified,
-        staff=signed_in and user.is_staff,
+        staff=signed_in and bool(getattr(user, "is_staff", False)),
         guests_allowed=site_settings.allow_guests,
         likes_only=site_settings.likes_only,
         thread_open=thread_is_open(thread),

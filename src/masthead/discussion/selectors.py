@@ -84,7 +84,7 @@ def _parse_cursor(sort: str, raw: str) -> tuple[int, int]:
 
 
 def _order_roots(queryset: QuerySet[Comment], sort: str, cursor: str | None) -> QuerySet[Comment]:
-    column = _SORT_COLUMN.get(sort)
+    column = _SORT_COLUMN.get(sort, "")
     if cursor:
         value, last_id = _parse_cursor(sort, cursor)
         if sort == "oldest":
@@ -103,7 +103,7 @@ def _order_roots(queryset: QuerySet[Comment], sort: str, cursor: str | None) -> 
 
 
 def _root_key(sort: str):  # type: ignore[no-untyped-def]
-    column = _SORT_COLUMN.get(sort)
+    column = _SORT_COLUMN.get(sort, "")
     if sort == "oldest":
         return lambda c: c.pk
     if sort == "newest":

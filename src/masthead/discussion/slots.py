@@ -47,8 +47,8 @@ def _candidate_page_ids(context: Context) -> set[int]:
             items = value
         elif isinstance(value, QuerySet) and value._result_cache is not None:
             items = value._result_cache
-        elif hasattr(value, "object_list") and isinstance(value.object_list, (list, tuple)):
-            items = value.object_list
+        elif isinstance(getattr(value, "object_list", None), (list, tuple)):
+            items = getattr(value, "object_list", ())
         for item in items or ():
             if isinstance(item, Page) and item.pk:
                 ids.add(item.pk)

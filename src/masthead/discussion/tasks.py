@@ -15,8 +15,9 @@ from masthead.discussion.services.notifications import unsubscribe_token
 
 
 def _site_root(comment: Comment) -> str:
-    if comment.thread.page_id is not None:
-        site = comment.thread.page.get_site()
+    page = comment.thread.page
+    if page is not None:
+        site = page.get_site()
         if site is not None:
             return site.root_url
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/")

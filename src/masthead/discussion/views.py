@@ -15,6 +15,7 @@ from django.http import (
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -45,7 +46,7 @@ def _comment(request: HttpRequest, comment_id: int) -> Comment:
 
 
 def article_url(thread: Thread) -> str:
-    if thread.page_id is not None:
+    if thread.page is not None:
         return thread.page.url or ""
     return thread.url or ""
 
@@ -340,7 +341,7 @@ def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 @require_GET
-def events_view(request: HttpRequest, thread_id: int) -> HttpResponse:
+def events_view(request: HttpRequest, thread_id: int) -> HttpResponseBase:
     """Server-Sent Events: "N new comments" since Last-Event-ID (or ``?after=``)."""
     thread = _thread(thread_id, request.user)
     raw = request.headers.get("Last-Event-ID") or request.GET.get("after") or "0"

@@ -90,7 +90,7 @@ def _clean_body(body: str) -> str:
 
 
 def _screen(*, body: str, author: Any, thread: Thread) -> moderation.ScreeningResult:
-    article = thread.page.specific if thread.page_id else None
+    article = thread.page.specific if thread.page is not None else None
     result = moderation.screen_text(text=body, author=author, article=article)
     if result.verdict == "reject":
         raise CommentRejected(list(result.reasons))
