@@ -25,6 +25,8 @@ def test_wordpress_dry_run_json_report_and_progress_on_stderr() -> None:
         stdout=out, stderr=err,
     )  # fmt: skip
     report = json.loads(out.getvalue())
+    assert "\rReading the wordpress export, checking [" in err.getvalue()
+    assert "importing [##############################] 100%" in err.getvalue()
     assert report["dry_run"] is True
     assert report["imported"]["articles"] == 1
     assert report["skipped"] == {"WordPress page items (only posts become articles)": 1}
@@ -43,13 +45,17 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
         call_command("import", "wordpress", str(tmp_path / "nope.xml"))
 
 
-def test_progress_line_draws_a_bar_and_ends_with_a_newline() -> None:
+def test_progress_line_draws_a_bar_per_pass_and_ends_with_a_newline() -> None:
     stream = StringIO()
     progress = ProgressLine(stream, "Reading", interval=0)
     progress(50, 200)
     progress(200, 200)
-    assert "[#######                       ]  25% (0.0 of 0.0 MB)" in stream.getvalue()
-    assert stream.getvalue().endswith("100% (0.0 of 0.0 MB)\n")
+    progress(100, 200)
+    assert "\rReading, checking [#######                       ]  25% (0.0 of 0.0 MB)" in stream.getvalue()
+    assert "checking [##############################] 100% (0.0 of 0.0 MB)\n" in stream.getvalue()
+    assert stream.getvalue().endswith(
+        "\rReading, importing [###############               ]  50% (0.0 of 0.0 MB)"
+    )
 
 
 @pytest.mark.django_db

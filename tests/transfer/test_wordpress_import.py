@@ -24,6 +24,10 @@ def test_without_uploads_images_are_skipped_and_counted(tmp_path: Path) -> None:
     report = wordpress_import(path=subset)
     assert report.skipped["featured images whose file is not available locally"] == 1
     assert report.skipped["body images whose file is not available locally"] >= 1
+    featured = next(item for item in report.missing_files if item["post"] == "51")
+    assert featured["url"].endswith("/2008/06/dsc20050102_192118_51.jpg")
+    assert featured["caption"] == "Albany wind-farm against the sunset, Western Australia"
+    assert len(report.missing_files) == 1 + report.skipped["body images whose file is not available locally"]
     assert NewsImage.objects.count() == 0
 
 

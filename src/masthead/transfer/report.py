@@ -17,6 +17,8 @@ class ImportReport:
     matched: Counter[str] = field(default_factory=Counter)  # kind → found among existing content
     unmatched: list[str] = field(default_factory=list)  # records kept aside, each described
     notes: list[str] = field(default_factory=list)
+    # Files the import could not find locally (never fetched): what to copy and re-run with.
+    missing_files: list[dict[str, str]] = field(default_factory=list)
 
     def created(self, kind: str, count: int = 1) -> None:
         self.imported[kind] += count
@@ -45,6 +47,7 @@ class ImportReport:
             "matched": dict(sorted(self.matched.items())),
             "unmatched": list(self.unmatched),
             "notes": list(self.notes),
+            "missing_files": list(self.missing_files),
         }
 
     def render(self) -> str:

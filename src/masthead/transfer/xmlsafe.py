@@ -83,6 +83,8 @@ def iter_elements(
         raise TransferError("the file is empty (expected an XML document)", line=1, path=path)
     with open(path, "rb") as handle:
         reader = _CountingReader(handle, total, progress)
+        if progress is not None:
+            progress(0, total)  # a pass starts: the progress line knows the file is read again
         events = etree.iterparse(
             reader,
             events=("start", "end"),

@@ -119,6 +119,7 @@ class _Writer:
         self.report = report
         self.media_dir = media_dir
         self.dry_run = dry_run
+        self.current_post = ""
 
     def post(self, post: WxrPost) -> None:
         comments = [comment for comment in post.comments if not comment.is_ping]
@@ -164,6 +165,7 @@ class _Writer:
         if created:
             self.report.created("sections")
         author = self._author(post, home)
+        self.current_post = post.source_key
         body = html_to_blocks(post.content, find_image=self._body_image)
         if body.images_missing:
             self.report.skip("body images whose file is not available locally", body.images_missing)
@@ -236,6 +238,14 @@ class _Writer:
         image = self._image(attachment)
         if image is None:
             self.report.skip("featured images whose file is not available locally")
+            self.report.missing_files.append(
+                {
+                    "post": post.source_key,
+                    "url": attachment.url,
+                    "caption": attachment.caption,
+                    "credit": attachment.credit,
+                }
+            )
             self.report.note(
                 "Images are never fetched from the network: pass --media-dir with a copy of wp-content/uploads."
             )
@@ -269,7 +279,12 @@ class _Writer:
         attachment = self.scan.by_url.get(src) or self.scan.by_url.get(original)
         if attachment is None:
             attachment = Attachment(url=original, title=alt or caption, caption=caption, alt=alt, credit="")
-        return self._image(attachment)
+        image = self._image(attachment)
+        if image is None:
+            self.report.missing_files.append(
+                {"post": self.current_post, "url": src, "caption": caption, "credit": attachment.credit}
+            )
+        return image
 
     # --- comments ---------------------------------------------------------------------------
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +41,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         source = options["source"]
         progress = None
-        if options["progress"] or sys.stderr.isatty():
-            progress = ProgressLine(sys.stderr, f"Reading {source} export")
+        if options["progress"] or self.stderr.isatty():
+            self.stderr.ending = ""  # the line redraws itself with "\r"
+            progress = ProgressLine(self.stderr, f"Reading the {source} export")  # type: ignore[arg-type]
         try:
             report = self._run(source, options, progress)
         except TransferError as error:
