@@ -31,6 +31,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     has_redis = bool(os.environ.get("REDIS_URL"))
     has_chromium = Path(CHROMIUM).exists()
     for item in items:
+        _restore_migrated_rows_after(item)
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://…"))
         if "redis" in item.keywords and not has_redis:
@@ -39,6 +40,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(
                 pytest.mark.skip(reason=f"needs chromium at {CHROMIUM} (apt-get install chromium)")
             )
+
+
+def _restore_migrated_rows_after(item: pytest.Item) -> None:
+    """Transactional tests (live server, threads) end by flushing every table, which also
+    drops the rows data migrations made (Wagtail's locale and root page, our groups). Give
+    them serialized rollback so the next test finds the database as migrations left it."""
+    fixtures = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction"))
+    if transactional or "live_server" in fixtures or "transactional_db" in fixtures:
+        item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False)
 
 
 @pytest.fixture(autouse=True)

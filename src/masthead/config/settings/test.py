@@ -14,3 +14,5 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Tests render templates without running collectstatic first, so no manifest of hashed names.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+# whitenoise warns at start-up when STATIC_ROOT is missing; tests never collectstatic into it.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
