@@ -30,6 +30,7 @@ def test_queue_approve_reject_with_reason_and_hold(
     items = page.locator("[data-moderation-item]")
     expect(items).to_have_count(2)
     expect(items.first).to_contain_text("A new commenter's first comments are reviewed")
+    page.screenshot(path=str(output_dir / "moderation-queue-held.png"), full_page=True)
 
     # Keyboard: j focuses the first (oldest) item, a approves it.
     page.keyboard.press("j")

@@ -94,3 +94,24 @@ def test_limits_use_redis(settings, client, reader, comments, tight) -> None:
     assert any(
         key.startswith(b"masthead:1:rl:moderation.report:") for key in cache._cache.get_client().keys("*")
     )
+
+
+def test_account_writes_are_limited_per_network(client, db, monkeypatch) -> None:
+    from masthead.moderation import middleware
+
+    monkeypatch.setitem(middleware.ACCOUNT_LIMITS, "account_login", Limit(2, 600))
+    url = reverse("account_login")
+    attempts = [
+        client.__class__(REMOTE_ADDR=f"192.0.2.{n}").post(
+            url, {"login": f"x{n}@example.org", "password": "no"}
+        )
+        for n in range(3)
+    ]
+    assert [response.status_code for response in attempts] == [200, 200, 429]
+    assert attempts[2]["Retry-After"] == "600"
+    # Another network is not affected.
+    other = client.__class__(REMOTE_ADDR="198.51.100.7").post(
+        url, {"login": "y@example.org", "password": "no"}
+    )
+    assert other.status_code == 200
+    assert client.get(url).status_code == 200  # only writes count

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 from wagtail.models import Page
@@ -125,7 +125,7 @@ def _limit(request: HttpRequest, scope: str) -> None:
 
 
 @api.post("/reports", response={201: ReportOut, 200: ReportOut, 400: Error, 404: Error, 429: Error})
-def report(request: HttpRequest, payload: ReportIn) -> tuple[int, dict[str, Any]]:
+def report(request: HttpRequest, payload: ReportIn) -> Status:
     """Report a published item (once per reader; a repeat answers 200 with the first report)."""
     _limit(request, "moderation.report")
     try:
@@ -140,11 +140,11 @@ def report(request: HttpRequest, payload: ReportIn) -> tuple[int, dict[str, Any]
         raise HttpError(404, str(error)) from None
     except ValueError as error:
         raise HttpError(400, str(error)) from None
-    return (201 if created else 200), {"id": filed.pk, "created": created}
+    return Status(201 if created else 200, {"id": filed.pk, "created": created})
 
 
 @api.post("/appeals", response={201: AppealOut, 400: Error, 403: Error, 404: Error, 429: Error})
-def appeal(request: HttpRequest, payload: AppealIn) -> tuple[int, dict[str, Any]]:
+def appeal(request: HttpRequest, payload: AppealIn) -> Status:
     """Appeal a decision on your own item, once."""
     _limit(request, "moderation.appeal")
     try:
@@ -157,7 +157,7 @@ def appeal(request: HttpRequest, payload: AppealIn) -> tuple[int, dict[str, Any]
         raise HttpError(403, str(error)) from None
     except ValueError as error:
         raise HttpError(400, str(error)) from None
-    return 201, {"id": filed.pk, "decision": filed.decision}
+    return Status(201, {"id": filed.pk, "decision": filed.decision})
 
 
 @api.post("/screen", response={200: ScreenOut, 403: Error, 404: Error})

@@ -18,6 +18,7 @@ from masthead.moderation.models import (
 )
 
 _SHADOW_KEY = "moderation:shadow-banned"
+_DOMAINS_KEY = "moderation:banned-domains"
 _CACHE_SECONDS = 300
 
 
@@ -57,7 +58,7 @@ def discussion_state(page: Any) -> str:
 
 
 def sanction_caches_changed() -> None:
-    cache.delete(_SHADOW_KEY)
+    cache.delete_many([_SHADOW_KEY, _DOMAINS_KEY])
 
 
 def moderation_mode(page: Any) -> str:
@@ -101,12 +102,19 @@ def active_sanction_kinds(user: Any) -> dict[str, Sanction]:
     return found
 
 
+def banned_domains() -> frozenset[str]:
+    """Banned email domains. Cached: screening asks for every comment."""
+    domains = cache.get(_DOMAINS_KEY)
+    if domains is None:
+        domains = list(BannedDomain.objects.values_list("domain", flat=True))
+        cache.set(_DOMAINS_KEY, domains, timeout=_CACHE_SECONDS)
+    return frozenset(domains)
+
+
 def email_domain_banned(email: str) -> bool:
-    domain = email.rsplit("@", 1)[-1].lower()
-    parts = domain.split(".")
+    parts = email.rsplit("@", 1)[-1].lower().split(".")
     # A ban on example.org covers mail.example.org too.
-    candidates = [".".join(parts[index:]) for index in range(len(parts) - 1)]
-    return BannedDomain.objects.filter(domain__in=candidates).exists()
+    return any(".".join(parts[index:]) in banned_domains() for index in range(len(parts) - 1))
 
 
 def trust_level(

@@ -293,6 +293,8 @@ MODERATION_OFFENSIVE_MODEL = env.env_bool("MODERATION_OFFENSIVE_MODEL", True)
 MODERATION_MAX_LENGTH = env.env_int("MODERATION_MAX_LENGTH", 5000, minimum=1)
 MODERATION_MAX_LINKS = env.env_int("MODERATION_MAX_LINKS", 2, minimum=0)
 MODERATION_REPORTS_TO_HOLD = env.env_int("MODERATION_REPORTS_TO_HOLD", 3, minimum=1)
+# Per-network limits on sign-up, login and password reset, on top of allauth's per-IP ones.
+MIDDLEWARE = [*MIDDLEWARE, "masthead.moderation.middleware.AccountWriteLimitMiddleware"]
 
 # === funding settings ===
 # Stripe: the secret key turns online giving on; its webhook secret is then required

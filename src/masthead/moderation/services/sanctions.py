@@ -87,12 +87,16 @@ def domain_ban(*, domain: str, actor: Any, reason: str = "") -> BannedDomain:
         domain=domain, defaults={"reason": reason.strip()[:500], "created_by": actor}
     )
     audit_record(action="domain_banned", actor=actor, reason=f"{domain}: {reason}".strip(": "))
+    sanction_caches_changed()
+    transaction.on_commit(sanction_caches_changed)
     return banned
 
 
 def domain_unban(*, banned: BannedDomain, actor: Any) -> None:
     audit_record(action="domain_unbanned", actor=actor, reason=banned.domain)
     banned.delete()
+    sanction_caches_changed()
+    transaction.on_commit(sanction_caches_changed)
 
 
 def discussion_close(*, page: Any, state: str, actor: Any, reason: str = "") -> None:
