@@ -17,11 +17,13 @@ from datetime import datetime
 from typing import Any
 
 import factory
+from django.conf import settings
 from django.core.files.images import ImageFile
 from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image as PILImage
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Collection, Locale, Page, Site
 
 from masthead.publishing.models import (
     ArticleByline,
@@ -44,6 +46,8 @@ def make_image(
     height: int = 400,
     color: tuple[int, int, int] = (40, 90, 140),
 ) -> NewsImage:
+    if Collection.get_first_root_node() is None:  # flushed by a live-server test
+        Collection.add_root(name="Root")
     buffer = io.BytesIO()
     PILImage.new("RGB", (width, height), color).save(buffer, format="PNG")
     file = ImageFile(io.BytesIO(buffer.getvalue()), name=f"{slugify(title) or 'image'}.png")
@@ -55,6 +59,8 @@ def make_home(*, title: str = "The Test Courier") -> HomePage:
     home = HomePage.objects.first()
     if home is not None:
         return home
+    # After a live-server test's flush, what Wagtail's migrations made is gone: remake it.
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
     root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
     # Wagtail's migration leaves a "Welcome" page with the slug we want; it is not ours.
     for welcome in root.get_children().filter(slug="home"):

@@ -197,5 +197,7 @@ def test_list_pages_use_a_fixed_number_of_queries(
 
     before = add_articles(2, 0)
     after = add_articles(5, 2)
-    assert after == before, f"{url}: {before} queries with 5 articles, {after} with 10"
+    # Five more teasers must not mean more queries (one of slack: on PostgreSQL Wagtail's
+    # routing occasionally differs by a query between two identical requests).
+    assert after <= before + 1, f"{url}: {before} queries with 5 articles, {after} with 10"
     assert before <= 30  # Wagtail routing and site lookup, one query per home section block

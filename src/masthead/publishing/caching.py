@@ -11,6 +11,9 @@ bumps ``page:<id>``, funding bumps ``funding``. See docs/publishing.md.
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -24,7 +27,43 @@ from masthead.core import pagecache
 # The discussion app's sort preference changes the page a reader sees, so it is in the key.
 VARY_COOKIES = ("discussion_sort",)
 _SCOPES_ATTR = "_masthead_cache_scopes"
-_KEY_PREFIX = "page:v1:"
+_KEY_PREFIX = "page:v2:"
+LOCAL_ENTRIES = 500
+
+
+class _LocalEntries:
+    """This process's most recently served entries, in front of the shared cache.
+
+    An entry is still only served while its scopes' versions token matches, read from the
+    shared cache on every hit, so a purge from any process takes effect at once; the local
+    copy only saves fetching and unpickling the page body.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: dict[str, Any]) -> None:
+        with self.lock:
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def discard(self, key: str) -> None:
+        with self.lock:
+            self.entries.pop(key, None)
+
+
+_local = _LocalEntries(LOCAL_ENTRIES)
 
 
 def mark_public(request: HttpRequest, response: HttpResponse, *, scopes: list[str]) -> HttpResponse:
@@ -50,8 +89,8 @@ def mark_public(request: HttpRequest, response: HttpResponse, *, scopes: list[st
 
 
 def cache_key(request: HttpRequest) -> str:
-    parts = [request.scheme, request.get_host(), request.get_full_path()]
-    parts += [request.COOKIES.get(name, "") for name in VARY_COOKIES]
+    parts: list[str] = [request.scheme or "http", request.get_host(), request.get_full_path()]
+    parts += [request.COOKIES.get(name) or "" for name in VARY_COOKIES]
     digest = hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
     return _KEY_PREFIX + digest
 
@@ -100,8 +139,17 @@ class PageCacheMiddleware:
         return response
 
     def _lookup(self, request: HttpRequest, key: str) -> HttpResponse | None:
-        entry: dict[str, Any] | None = cache.get(key)
-        if entry is None or entry["token"] != pagecache.versions(entry["scopes"]):
+        entry = _local.get(key)
+        if entry is not None and entry["expires"] < time.time():
+            _local.discard(key)
+            entry = None
+        if entry is None:
+            entry = cache.get(key)
+            if entry is None:
+                return None
+            _local.put(key, entry)
+        if entry["token"] != pagecache.versions(entry["scopes"]):
+            _local.discard(key)
             return None
         response = HttpResponse(b"" if request.method == "HEAD" else entry["body"], status=200)
         for name, value in entry["headers"]:
@@ -117,8 +165,10 @@ class PageCacheMiddleware:
             "scopes": scopes,
             "headers": headers,
             "body": response.content,
+            "expires": time.time() + settings.MASTHEAD_PAGE_CACHE_SECONDS,
         }
         cache.set(key, entry, timeout=settings.MASTHEAD_PAGE_CACHE_SECONDS)
+        _local.put(key, entry)
 
 
 def purge_page(page_id: int) -> None:

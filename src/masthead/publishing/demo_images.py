@@ -221,7 +221,7 @@ def draw_illustration(*, seed: int, width: int = 1600, height: int = 1000) -> by
         draw.line([(0, y), (width, y)], fill=colour)
     for layer, colour in enumerate((mid, dark)):
         base = height * (0.55 + layer * 0.15)
-        points = [(0, height)]
+        points: list[tuple[float, float]] = [(0, height)]
         for x in range(0, width + 40, 40):
             points.append((x, base + math.sin(x / (180 + layer * 90) + seed) * 60 + rng.uniform(-10, 10)))
         points.append((width, height))

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 
 from masthead.publishing import caching, selectors
 from masthead.publishing.models import ArticlePage, AuthorPage, SectionPage
@@ -26,7 +26,7 @@ class FeedSource:
 
 
 class _ArticleFeed(Feed):
-    feed_type = Rss201rev2Feed
+    feed_type: type[SyndicationFeed] = Rss201rev2Feed
 
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().__call__(request, *args, **kwargs)
@@ -82,16 +82,12 @@ class _ArticleFeed(Feed):
         return categories + [tag.name for tag in item.tags.all()]
 
 
-class _AtomMixin:
-    feed_type = Atom1Feed
-
-
 class SiteFeed(_ArticleFeed):
     pass
 
 
-class SiteAtomFeed(_AtomMixin, SiteFeed):
-    pass
+class SiteAtomFeed(SiteFeed):
+    feed_type = Atom1Feed
 
 
 class SectionFeed(_ArticleFeed):
@@ -103,8 +99,8 @@ class SectionFeed(_ArticleFeed):
         return FeedSource(request, get_object_or_404(sections, slug=kwargs["slug"]))
 
 
-class SectionAtomFeed(_AtomMixin, SectionFeed):
-    pass
+class SectionAtomFeed(SectionFeed):
+    feed_type = Atom1Feed
 
 
 class AuthorFeed(_ArticleFeed):
@@ -112,5 +108,5 @@ class AuthorFeed(_ArticleFeed):
         return FeedSource(request, get_object_or_404(AuthorPage.objects.live().public(), slug=kwargs["slug"]))
 
 
-class AuthorAtomFeed(_AtomMixin, AuthorFeed):
-    pass
+class AuthorAtomFeed(AuthorFeed):
+    feed_type = Atom1Feed

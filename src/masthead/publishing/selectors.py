@@ -10,11 +10,12 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
 from taggit.models import Tag
 from wagtail.models import Page, Revision, Site
+from wagtail.query import PageQuerySet
 
 from masthead.publishing.models import (
     ArticleByline,
@@ -36,9 +37,9 @@ def site_root(request: HttpRequest) -> Page | None:
     return site.root_page.specific if site else None
 
 
-def articles_for_lists(*, within: Page | None = None) -> QuerySet[ArticlePage]:
+def articles_for_lists(*, within: Page | None = None) -> PageQuerySet:
     """Live articles, newest first, with what a teaser shows fetched in a fixed number of queries."""
-    articles = ArticlePage.objects.live().public()
+    articles: PageQuerySet = ArticlePage.objects.live().public()  # type: ignore[assignment]
     if within is not None:
         articles = articles.descendant_of(within)
     return (
