@@ -17,6 +17,7 @@ PAGES = [
     "/admin/funding_ledger/",
     "/admin/funding_events/",
     "/admin/funding/offline-gift/",
+    "/admin/funding/offline-refund/",
     "/admin/funding/reports/",
 ]
 
@@ -125,6 +126,32 @@ def test_bad_offline_amounts_are_form_errors(client, campaign, editor, amount, e
     assert response.status_code == 200
     assert error in response.content.decode()
     assert LedgerEntry.objects.count() == 0
+
+
+def test_an_editor_refunds_part_of_an_offline_gift_then_cannot_refund_more_than_is_left(
+    client, campaign, editor
+):
+    from masthead.funding import selectors
+
+    _, gift = offline_gift(campaign, amount=10_000, reference="BT-9")
+    login(client, editor)
+    response = client.post(
+        "/admin/funding/offline-refund/", {"gift": gift.pk, "amount": "40", "reason": "Donor overpaid"}
+    )
+    assert response.status_code == 302
+    refund = LedgerEntry.objects.get(kind="refund")
+    assert (refund.amount, refund.recorded_by) == (-4_000, editor)
+    assert FundingEvent.objects.get(action="ledger.refund").reason == "Donor overpaid"
+    too_much = client.post(
+        "/admin/funding/offline-refund/", {"gift": gift.pk, "amount": "60.01", "reason": "x"}
+    )
+    assert "cannot be larger than the payment" in too_much.content.decode()
+    assert selectors.campaign_totals_uncached(campaign=campaign).raised == 6_000
+    client.post(
+        "/admin/funding/offline-refund/", {"gift": gift.pk, "amount": "60", "reason": "Returned in full"}
+    )
+    assert selectors.campaign_totals_uncached(campaign=campaign).raised == 0
+    assert Donation.objects.get().status == "refunded"
 
 
 def test_a_bank_reference_entered_twice_is_a_form_error(client, campaign, editor):

@@ -17,7 +17,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Page, Site
 
 from masthead.funding import selectors, services
-from masthead.funding.models import Campaign, Donation
+from masthead.funding.models import Campaign, Donation, LedgerEntry
 from masthead.funding.money import AmountError, format_amount, to_minor
 
 
@@ -67,6 +67,9 @@ class OfflineGiftView(_Permission, WagtailAdminTemplateMixin, FormView):
     page_title = "Record an offline gift"
     header_icon = "pick"
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(form_action=reverse("funding_offline_gift"), **kwargs)
+
     def get_initial(self) -> dict[str, Any]:
         return {"campaign": selectors.campaign_current(site=self._site()), "method": "bank_transfer"}
 
@@ -97,6 +100,58 @@ class OfflineGiftView(_Permission, WagtailAdminTemplateMixin, FormView):
         shown = format_amount(entry.amount, entry.currency, selectors.amount_format(site=self._site()))
         messages.success(self.request, f"Recorded {shown} from {donation.name or 'an anonymous donor'}.")
         return redirect(reverse("funding_offline_gift"))
+
+
+class OfflineRefundForm(forms.Form):
+    gift = forms.ModelChoiceField(
+        queryset=LedgerEntry.objects.filter(kind=LedgerEntry.Kind.OFFLINE_GIFT).select_related("donation"),
+        help_text="The offline gift the money goes back from.",
+    )
+    amount = forms.CharField(
+        help_text="In whole units with decimals; part or all of the gift.", max_length=20
+    )
+    reason = forms.CharField(max_length=255, help_text="Why, for the audit trail.")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        gift = data.get("gift")
+        if gift is not None and data.get("amount"):
+            try:
+                data["amount_minor"] = to_minor(data["amount"], gift.currency)
+            except AmountError as exc:
+                self.add_error("amount", str(exc))
+        return data
+
+
+class OfflineRefundView(_Permission, WagtailAdminTemplateMixin, FormView):
+    """Money handed back from an offline gift, in part or in full: a new refund entry."""
+
+    permission = "funding.record_offline_gift"
+    template_name = "funding/admin/offline_gift.html"
+    form_class = OfflineRefundForm
+    page_title = "Refund an offline gift"
+    header_icon = "undo"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(form_action=reverse("funding_offline_refund"), **kwargs)
+
+    def form_valid(self, form: OfflineRefundForm) -> HttpResponse:
+        data = form.cleaned_data
+        try:
+            entry = services.offline_refund_record(
+                entry=data["gift"],
+                amount=data["amount_minor"],
+                actor=self.request.user,
+                reason=data["reason"],
+            )
+        except services.FundingError as exc:
+            form.add_error("amount", exc.messages[0])
+            return self.form_invalid(form)
+        if entry is None:
+            form.add_error("amount", "Nothing to refund.")
+            return self.form_invalid(form)
+        messages.success(self.request, f"Refunded {format_amount(-entry.amount, entry.currency)}.")
+        return redirect(reverse("funding_offline_refund"))
 
 
 class ReportView(_Permission, WagtailAdminTemplateMixin, TemplateView):

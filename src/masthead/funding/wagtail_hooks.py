@@ -204,6 +204,9 @@ def register_viewsets() -> FundingGroup:
 def register_urls() -> list:
     return [
         path("funding/offline-gift/", admin_views.OfflineGiftView.as_view(), name="funding_offline_gift"),
+        path(
+            "funding/offline-refund/", admin_views.OfflineRefundView.as_view(), name="funding_offline_refund"
+        ),
         path("funding/reports/", admin_views.ReportView.as_view(), name="funding_reports"),
     ]
 
@@ -224,6 +227,17 @@ def offline_gift_menu_item() -> MenuItem:
         reverse("funding_offline_gift"),
         icon_name="plus",
         order=251,
+        permission="funding.record_offline_gift",
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def offline_refund_menu_item() -> MenuItem:
+    return _PermissionMenuItem(
+        "Refund offline gift",
+        reverse("funding_offline_refund"),
+        icon_name="undo",
+        order=252,
         permission="funding.record_offline_gift",
     )
 
