@@ -104,7 +104,7 @@ class CommentModeration(registry.ModeratedType):
     def export(self, obj: Comment) -> dict[str, Any]:
         return {
             "id": obj.pk,
-            "article": obj.thread.page.title if obj.thread.page_id else obj.thread.url,
+            "article": obj.thread.page.title if obj.thread.page is not None else obj.thread.url,
             "in_reply_to": obj.parent_id,
             "text": obj.body_source,
             "status": obj.status,
