@@ -182,6 +182,21 @@ def test_subscription_deleted_cancels_the_monthly_donation(client, campaign):
     assert again.json()["outcome"] == "already cancelled"
 
 
+def test_an_expired_checkout_marks_the_pending_donation_failed_but_never_a_paid_one(client, campaign):
+    donation = pending_donation(campaign, amount=2_500)
+    expired = checkout_session(donation) | {"status": "expired", "payment_status": "unpaid"}
+    assert post_event(client, event("checkout.session.expired", expired)).json()["outcome"] == "marked failed"
+    donation.refresh_from_db()
+    assert donation.status == "failed"
+    paid = paid_one_off(client, campaign, amount=1_000, payment_intent="pi_exp")
+    late = checkout_session(paid) | {"status": "expired", "payment_status": "unpaid"}
+    assert (
+        post_event(client, event("checkout.session.expired", late)).json()["outcome"] == "nothing to change"
+    )
+    paid.refresh_from_db()
+    assert paid.status == "succeeded"
+
+
 # --- replay, forgery and bad input: nothing recorded ----------------------------------------
 
 

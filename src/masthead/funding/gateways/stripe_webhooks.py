@@ -124,6 +124,18 @@ def checkout_session_completed(obj: dict[str, Any], event: dict[str, Any]) -> st
     return "contribution recorded" if entry else "contribution already recorded"
 
 
+def checkout_session_expired(obj: dict[str, Any], event: dict[str, Any]) -> str:
+    """The reader left Stripe's page without paying: the pending donation failed."""
+    donation = _donation_by(public_id=obj.get("client_reference_id"), stripe_checkout_session=obj.get("id"))
+    if donation is None:
+        raise WebhookError(422, "This checkout session is not one of ours.")
+    donation = _locked(donation, "checkout session")
+    changed = services.donation_set_status(
+        donation=donation, status=Donation.Status.FAILED, source=_source(event), reason="checkout expired"
+    )
+    return "marked failed" if changed else "nothing to change"
+
+
 def _invoice_subscription(obj: dict[str, Any]) -> tuple[str, str]:
     """(subscription id, our donation id) from an invoice, in the old and the new API shapes."""
     details = ((obj.get("parent") or {}).get("subscription_details")) or obj.get("subscription_details") or {}
@@ -219,6 +231,7 @@ def subscription_deleted(obj: dict[str, Any], event: dict[str, Any]) -> str:
 
 HANDLERS: dict[str, Callable[[dict[str, Any], dict[str, Any]], str]] = {
     "checkout.session.completed": checkout_session_completed,
+    "checkout.session.expired": checkout_session_expired,
     "invoice.paid": invoice_paid,
     "charge.refunded": charge_refunded,
     "charge.dispute.created": charge_dispute,
