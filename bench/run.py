@@ -75,7 +75,9 @@ def _version(argv: list[str]) -> str:
         return "not found"
 
 
-def machine(opts: Options, started: float, code_label: str) -> dict[str, object]:
+def machine(
+    opts: Options, started: float, code_label: str, load_before: tuple[float, ...]
+) -> dict[str, object]:
     cpu = next(
         (
             line.split(":", 1)[1].strip()
@@ -117,12 +119,17 @@ def machine(opts: Options, started: float, code_label: str) -> dict[str, object]
         "duration": f"{opts.duration:g} s per read row after {opts.warmup:g} s warm-up; posting {opts.post_duration:g} s",
         "memory": "RSS/worker = the largest VmRSS any one worker reached during the row, sampled every 0.25 s",
         "wall time": f"{(time.monotonic() - started) / 60:.1f} min",
+        # Other work on the machine slows every row; ratios within a run are what compare.
+        "load average (1/5/15 min) before, after": (
+            f"{'/'.join(f'{v:.1f}' for v in load_before)}, {'/'.join(f'{v:.1f}' for v in os.getloadavg())}"
+        ),
     }
 
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     started = time.monotonic()
+    load_before = os.getloadavg()
     try:
         load.require_wrk()
     except load.LoadToolMissing as error:
@@ -155,7 +162,7 @@ def main(argv: list[str]) -> int:
         return 130
     finally:
         procs.stop_all()
-    info = machine(opts, started, code_label)
+    info = machine(opts, started, code_label, load_before)
     print()
     print(results.markdown(info, rows))
     if not args.no_write:
