@@ -142,6 +142,8 @@ def main(argv: list[str]) -> int:
     rows: list[results.Row] = []
     # SIGTERM (a CI timeout, `kill`) unwinds like Ctrl-C, so the finally below stops every server.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    # Also when started in the background, where a shell hands Python SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         if systems & {"isso", "isso-paged"}:
             from bench.peers import isso
