@@ -257,3 +257,12 @@ def test_thread_for_page_is_one_per_page(article):
     first = services.thread_for_page(page=article)
     assert services.thread_for_page(page=article).pk == first.pk
     assert Thread.objects.filter(page=article).count() == 1
+
+
+def test_thread_for_external_url_only_on_allowed_hosts(db, settings):
+    settings.DISCUSSION_EMBED_HOSTS = ["blog.example.org"]
+    with pytest.raises(ValidationError):
+        services.thread_for_url(url="https://elsewhere.example.com/post")
+    first = services.thread_for_url(url="https://blog.example.org/post?utm=1#top", title="A post")
+    again = services.thread_for_url(url="https://blog.example.org/post")
+    assert first.pk == again.pk and first.url == "https://blog.example.org/post" and first.page_id is None
