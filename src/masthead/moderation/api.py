@@ -297,7 +297,9 @@ def audit(request: HttpRequest, filters: Query[AuditFilters]) -> list[dict[str, 
             "created_at": event.created_at,
             "actor": event.actor_label,
             "action": event.action,
-            "item": f"{event.content_type.model}:{event.object_id}" if event.content_type_id else None,
+            "item": f"{event.content_type.model}:{event.object_id}"
+            if event.content_type is not None
+            else None,
             "subject": event.subject_label,
             "reason": event.reason,
         }

@@ -54,7 +54,7 @@ def audit_csv(events: QuerySet[AuditEvent]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_COLUMNS)
     for event in events.iterator(chunk_size=1000):
-        item = f"{event.content_type.model}:{event.object_id}" if event.content_type_id else ""
+        item = f"{event.content_type.model}:{event.object_id}" if event.content_type is not None else ""
         row = [
             event.created_at.isoformat(),
             event.actor_label,

@@ -17,7 +17,7 @@ class ReportForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("reason") == Report.Reason.OTHER and not (data.get("text") or "").strip():
             self.add_error("text", "Tell us what is wrong with it.")
         return data
@@ -57,7 +57,7 @@ class IdListField(forms.Field):
             raise forms.ValidationError("At most 200 items at once.")
         if not all(str(item).isdigit() for item in values):
             raise forms.ValidationError("Not an item id.")
-        return [int(item) for item in values]
+        return [int(str(item)) for item in values]
 
     def validate(self, value: list[int]) -> None:
         if not value:

@@ -33,14 +33,15 @@ class AccountWriteLimitMiddleware:
 
     def process_view(self, request: HttpRequest, view: Any, args: Any, kwargs: Any) -> HttpResponse | None:
         match = request.resolver_match
-        limit = ACCOUNT_LIMITS.get(match.url_name or "") if match is not None else None
+        name = (match.url_name or "") if match is not None else ""
+        limit = ACCOUNT_LIMITS.get(name)
         if request.method != "POST" or limit is None:
             return None
         keys = [f"net:{ip_network(client_ip(request))}"]
         email = request.POST.get("login") or request.POST.get("email") or ""
-        if email and match.url_name != "account_signup":
+        if email and name != "account_signup":
             keys.append(f"email:{email.strip().lower()[:254]}")
-        if hit(f"accounts.{match.url_name}", keys, limit):
+        if hit(f"accounts.{name}", keys, limit):
             return None
         response = HttpResponse(render_to_string("moderation/too_many.html", request=request), status=429)
         response["Retry-After"] = str(limit.seconds)

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from masthead.moderation import registry
 from masthead.moderation.models import Appeal, AuditEvent, Report, Sanction, ScreeningRecord, Standing
@@ -149,7 +150,7 @@ def enrich(*, adapter: registry.ModeratedType, entries: list[QueueEntry]) -> Non
         entry.reports = reports.get(object_id, [])
         entry.appeal = appeals.get(object_id)
         if entry.item.author is not None:
-            entry.history = histories.get(entry.item.author.pk)
+            entry.history = histories.get(int(entry.item.author.pk))
 
 
 def author_histories(*, adapter: registry.ModeratedType, user_ids: list[int]) -> dict[int, AuthorHistory]:
@@ -173,13 +174,20 @@ def author_histories(*, adapter: registry.ModeratedType, user_ids: list[int]) ->
         counts[state] = counts.get(state, 0) + row["n"]
     for standing in Standing.objects.filter(user_id__in=user_ids):
         histories[standing.user_id].recent = standing.recent
-    rejections = AuditEvent.objects.filter(
-        subject_id__in=user_ids, action__in=["item_reject", "item_remove", "item_hide"], actor__isnull=False
-    ).order_by("-created_at")[: 5 * len(user_ids)]
-    for event in rejections:
-        history = histories[event.subject_id]
-        if len(history.rejections) < 3:
-            history.rejections.append(event.reason)
+    # Each author's three latest rejections, in one query whatever the number of authors.
+    rejections = (
+        AuditEvent.objects.filter(
+            subject_id__in=user_ids,
+            action__in=["item_reject", "item_remove", "item_hide"],
+            actor__isnull=False,
+        )
+        .annotate(rank=Window(RowNumber(), partition_by=F("subject_id"), order_by=F("created_at").desc()))
+        .filter(rank__lte=3)
+        .order_by("subject_id", "rank")
+        .values_list("subject_id", "reason")
+    )
+    for subject_id, reason in rejections:
+        histories[subject_id].rejections.append(reason)
     for sanction in Sanction.objects.active().filter(user_id__in=user_ids):
         histories[sanction.user_id].sanctions.append(sanction.get_kind_display())
     return histories

@@ -60,11 +60,11 @@ class ModeratedType:
     def queryset(self) -> models.QuerySet:
         return self.model._default_manager.all()
 
-    def state_of(self, obj: models.Model) -> str:
+    def state_of(self, obj: Any) -> str:
         status = getattr(obj, self.status_field)
         return next((state for state, values in self.states.items() if status in values), status)
 
-    def page_of(self, obj: models.Model) -> Any:
+    def page_of(self, obj: Any) -> Any:
         """The Wagtail page ``obj`` belongs to (following ``page_field``), or None."""
         value: Any = obj
         for name in self.page_field.split("__"):
@@ -73,17 +73,17 @@ class ModeratedType:
                 return None
         return value
 
-    def describe(self, obj: models.Model, request: Any = None) -> Item:
+    def describe(self, obj: Any, request: Any = None) -> Item:
         """``request``, when given, lets page URLs come from per-request caches (list pages)."""
         raise NotImplementedError
 
     def apply(
-        self, *, obj: models.Model, decision: str, actor: Any, reason: str = "", text: str = ""
+        self, *, obj: Any, decision: str, actor: Any, reason: str = "", text: str = ""
     ) -> None:
         """Carry out ``decision`` through the content app's services; ValueError if not allowed."""
         raise NotImplementedError
 
-    def export(self, obj: models.Model) -> dict[str, Any]:
+    def export(self, obj: Any) -> dict[str, Any]:
         """The author's own copy of ``obj`` for their data download."""
         raise NotImplementedError
 

@@ -71,12 +71,16 @@ def moderation_mode(page: Any) -> str:
             .select_related("page", "site__root_page")
             .order_by()
         )
-        by_page = sorted((s for s in settings_found if s.page_id), key=lambda s: -len(s.page.path))
-        if by_page:
-            return by_page[0].mode
-        by_site = sorted((s for s in settings_found if s.site_id), key=lambda s: -len(s.site.root_page.path))
-        if by_site:
-            return by_site[0].mode
+        # Deepest first: a page's own setting, then its section's, then its site's.
+        ranked = sorted(
+            ((1, len(s.page.path), s.mode) for s in settings_found if s.page is not None),
+            reverse=True,
+        ) + sorted(
+            ((0, len(s.site.root_page.path), s.mode) for s in settings_found if s.site is not None),
+            reverse=True,
+        )
+        if ranked:
+            return ranked[0][2]
     return (
         settings.MODERATION_MODE
         if settings.MODERATION_MODE in ModerationMode.values

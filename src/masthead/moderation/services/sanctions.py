@@ -21,7 +21,7 @@ from masthead.moderation.selectors import sanction_caches_changed
 from masthead.moderation.services.audit import audit_record
 
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-_NOTICES = {
+_NOTICES: dict[str, str] = {
     Sanction.Kind.WARN: "A moderator has warned you about your comments",
     Sanction.Kind.SUSPEND: "Your commenting is suspended",
     Sanction.Kind.BAN: "Your account may no longer comment",

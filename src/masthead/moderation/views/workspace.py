@@ -103,7 +103,7 @@ def decide(request: HttpRequest) -> HttpResponse:
     fallback = "moderation_admin:queue"
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(errors)}")
+            messages.error(request, f"{field}: {' '.join(str(error) for error in errors)}")
         return _back(request, fallback)
     data = form.cleaned_data
     if data["decision"] == "edit" or len(data["ids"]) == 1:
@@ -122,7 +122,7 @@ def decide(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Done: {data['decision']}.")
         return _back(request, fallback)
     try:
-        done, errors = services.items_decide_bulk(
+        done, failures = services.items_decide_bulk(
             key=data["key"],
             object_ids=data["ids"],
             decision=data["decision"],
@@ -133,8 +133,8 @@ def decide(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(error))
         return _back(request, fallback)
     messages.success(request, f"{data['decision'].capitalize()}: {done} of {len(data['ids'])}.")
-    for error in errors[:10]:
-        messages.error(request, error)
+    for failure in failures[:10]:
+        messages.error(request, failure)
     return _back(request, fallback)
 
 
