@@ -11,6 +11,7 @@ class DiscussionConfig(AppConfig):
         from masthead.discussion import demo as discussion_demo
         from masthead.discussion import moderation  # noqa: F401  (registers comments with moderation)
         from masthead.discussion import slots as discussion_slots
+        from masthead.discussion.embed import wagtail_hooks  # noqa: F401  (embedding sites model and admin)
 
         slots.register("article_discussion", discussion_slots.article_discussion, order=10)
         slots.register("article_meta", discussion_slots.article_meta, order=20)

@@ -22,4 +22,5 @@ pages = [
 urlpatterns = [
     path("", include((pages, "discussion"))),
     path("api/discussion/", api.urls),
+    path("discussion/embed/", include("masthead.discussion.embed.urls")),
 ]
