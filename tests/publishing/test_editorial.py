@@ -109,3 +109,12 @@ def test_dashboard_warns_editors_about_overdue_items(client, site_tree, editor):
     client.force_login(editor)
     html = client.get("/admin/").content.decode()
     assert "Overdue scheduled items (1)" in html and "Late story" in html
+
+
+def test_admin_edit_and_create_forms_render_for_every_page_type(client, site_tree, admin_user):
+    client.force_login(admin_user)
+    for page in (site_tree.home, site_tree.politics, site_tree.budget, site_tree.ana):
+        assert client.get(f"/admin/pages/{page.pk}/edit/").status_code == 200
+    response = client.get(f"/admin/pages/add/publishing/articlepage/{site_tree.politics.pk}/")
+    assert response.status_code == 200
+    assert "Headline" in response.content.decode() and "Corrections and updates" in response.content.decode()
