@@ -123,7 +123,7 @@ function start(root) {
   async function send(form, submitter) {
     const data = new FormData(form);
     if (submitter?.name) data.set(submitter.name, submitter.value);
-    const action = new URL(form.action, window.location.href).pathname.replace(/^\/discussion\//, "/discussion/embed/");
+    const action = new URL(form.getAttribute("action"), window.location.href).pathname.replace(/^\/discussion\//, "/discussion/embed/");
     const response = await fetch(action, { method: "POST", body: data, headers: headers(), credentials: "omit" });
     const answer = await response.json().catch(() => ({ html: "" }));
     if (answer.signed_out) {
