@@ -233,3 +233,33 @@ def test_scripts_are_small(name):
 def test_loader_sets_no_cookies():
     source = (STATIC / "embed.js").read_text()
     assert "cookie" not in source.replace("Sets no cookies", "")
+
+
+ADMIN_LIST = "/admin/snippets/discussion/embedorigin/"
+
+
+@pytest.mark.parametrize(
+    ("persona", "allowed_in"),
+    [("editor", True), ("admin_user", True), ("moderator", False), ("reader", False)],
+)
+def test_embedding_sites_admin_per_role(client, request, persona, allowed_in):
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(ADMIN_LIST)
+    if allowed_in:
+        assert response.status_code == 200
+    else:
+        assert response.status_code in (302, 403)
+
+
+def test_editor_adds_an_embedding_site_normalised(client, editor):
+    client.force_login(editor)
+    response = client.post(
+        ADMIN_LIST + "add/",
+        {"origin": "HTTPS://Blog.Example.org:443/", "label": "Valley blog", "enabled": "on"},
+    )
+    assert response.status_code == 302
+    assert EmbedOrigin.objects.get().origin == "https://blog.example.org"
+    assert embed.origin_is_allowed(origin="https://blog.example.org")
+    bad = client.post(ADMIN_LIST + "add/", {"origin": "https://blog.example.org/some/path", "enabled": "on"})
+    assert bad.status_code == 200
+    assert EmbedOrigin.objects.count() == 1
