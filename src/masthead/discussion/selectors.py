@@ -205,11 +205,17 @@ def _build(rows: list[Comment], top: list[Comment], votes: dict[int, int]) -> li
 def thread_page(
     *, thread: Thread, user: Any, sort: str = DEFAULT_SORT, cursor: str | None = None
 ) -> ThreadPage:
-    """A page of top-level comments in ``sort`` order, each with its first replies (one query)."""
+    """A page of top-level comments in ``sort`` order, each with its first replies (two queries).
+
+    The page's root ids are read first, on the sort's partial index, and passed as literals:
+    as a subquery inside the OR, PostgreSQL's planner scans every comment of the site.
+    """
     sort = clean_sort(sort)
     size = settings.DISCUSSION_PAGE_SIZE
     roots = Comment.objects.filter(thread=thread, parent__isnull=True).filter(shown_q(user))
-    root_ids = _order_roots(roots, sort, cursor).values("id")[: size + 1]
+    root_ids = list(_order_roots(roots, sort, cursor).values_list("id", flat=True)[: size + 1])
+    if not root_ids:
+        return ThreadPage(thread=thread, sort=sort, nodes=[], next_cursor=None)
     rows = _comments(Q(pk__in=root_ids) | Q(root_id__in=root_ids, in_preview=True), user)
     top = sorted((c for c in rows if c.parent_id is None), key=_root_key(sort))
     next_cursor = None
@@ -228,7 +234,8 @@ def replies_page(*, parent: Comment, user: Any, cursor: str | None = None) -> Th
     children = Comment.objects.filter(parent=parent).filter(shown_q(user)).order_by("id")
     if cursor:
         children = children.filter(id__gt=_parse_cursor("oldest", cursor)[1])
-    child_ids = children.values("id")[: size + 1]
+    # Literal ids, not a subquery: see thread_page.
+    child_ids = list(children.values_list("id", flat=True)[: size + 1])
     preview = settings.DISCUSSION_PREVIEW_REPLIES
     rows = _comments(Q(pk__in=child_ids) | Q(parent_id__in=child_ids, sibling_rank__lte=preview), user)
     top = sorted((c for c in rows if c.parent_id == parent.pk), key=lambda c: c.pk)
