@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core import signing
 from django.test import Client
+from django.utils.html import escape
 
 from masthead.discussion.embed import services as embed
 from masthead.discussion.embed.models import EmbedOrigin, origin_of
@@ -263,3 +264,27 @@ def test_editor_adds_an_embedding_site_normalised(client, editor):
     bad = client.post(ADMIN_LIST + "add/", {"origin": "https://blog.example.org/some/path", "enabled": "on"})
     assert bad.status_code == 200
     assert EmbedOrigin.objects.count() == 1
+
+
+def _hostile_lines(limit: int = 30) -> list[str]:
+    xss = Path("/work/shared/fixtures/xss/PayloadsAllTheThings/xss_alert_identifiable.txt")
+    blns = Path("/work/shared/fixtures/naughty-strings/blns/blns.txt")
+    lines = [line for line in xss.read_text(errors="replace").splitlines() if line.strip()][:limit]
+    lines += [
+        line for line in blns.read_text(errors="replace").splitlines() if line and not line.startswith("#")
+    ][:limit]
+    return lines
+
+
+def test_hostile_titles_and_urls_are_escaped_or_refused(client, allowed):
+    for n, text in enumerate(_hostile_lines()):
+        response = client.get(FRAME, {"url": f"https://blog.example.org/p{n}", "title": text})
+        assert response.status_code == 200
+        html = response.content.decode()
+        title = text.strip()[:255]
+        if title:
+            assert f"<title>Discussion: {escape(title)}</title>" in html
+        if "<" in title:
+            assert title not in html
+        hostile_url = client.get(FRAME, {"url": text})
+        assert hostile_url.status_code in (400, 403)
