@@ -276,7 +276,11 @@ def _hostile_lines(limit: int = 30) -> list[str]:
     return lines
 
 
-def test_hostile_titles_and_urls_are_escaped_or_refused(client, allowed):
+def test_hostile_titles_and_urls_are_escaped_or_refused(client, allowed, monkeypatch):
+    from masthead.core.ratelimit import Limit
+    from masthead.discussion.embed import views
+
+    monkeypatch.setattr(views, "NEW_THREAD", Limit(1000, 3600))
     for n, text in enumerate(_hostile_lines()):
         response = client.get(FRAME, {"url": f"https://blog.example.org/p{n}", "title": text})
         assert response.status_code == 200
@@ -288,3 +292,15 @@ def test_hostile_titles_and_urls_are_escaped_or_refused(client, allowed):
             assert title not in html
         hostile_url = client.get(FRAME, {"url": text})
         assert hostile_url.status_code in (400, 403)
+
+
+def test_new_threads_are_rate_limited_but_existing_ones_are_not(client, allowed, settings):
+    from masthead.discussion.embed import views
+
+    for n in range(views.NEW_THREAD.count):
+        assert client.get(FRAME, {"url": f"https://blog.example.org/made-up-{n}"}).status_code == 200
+    refused = client.get(FRAME, {"url": "https://blog.example.org/one-too-many"})
+    assert refused.status_code == 429
+    assert b"Too many new discussions" in refused.content
+    assert Thread.objects.count() == views.NEW_THREAD.count
+    assert client.get(FRAME, {"url": "https://blog.example.org/made-up-0"}).status_code == 200

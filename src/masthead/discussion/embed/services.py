@@ -11,6 +11,7 @@ cookie on those endpoints, so a forged request from another page carries no auth
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,6 +38,10 @@ class OriginRefused(PermissionDenied):
     """The page is not on a site the newsroom allows to embed its discussions."""
 
 
+class TooManyThreads(Exception):
+    """A new thread was refused by the caller's rate limit."""
+
+
 @dataclass(frozen=True)
 class EmbedTarget:
     thread: Thread
@@ -53,14 +58,25 @@ def origin_is_allowed(*, origin: str) -> bool:
     return urlsplit(origin).hostname in set(settings.DISCUSSION_EMBED_HOSTS)
 
 
-def embed_thread_for_url(*, url: str, title: str = "") -> EmbedTarget:
-    """The thread of an external page, created on first use; refused for unknown sites."""
+def embed_thread_for_url(
+    *, url: str, title: str = "", may_create: Callable[[], bool] | None = None
+) -> EmbedTarget:
+    """The thread of an external page, created on first use; refused for unknown sites.
+
+    ``may_create`` is asked before a new thread is made (a rate limit: anyone can invent
+    page addresses on an allowed site).
+    """
     if len(url) > 500:
         raise ValidationError("That page address is too long.")
     origin = origin_of(url)
     if not origin_is_allowed(origin=origin):
         raise OriginRefused(f"Discussions cannot be embedded on {origin or 'that page'}.")
     normalised = urlsplit(url.strip())._replace(fragment="", query="").geturl()
+    existing = Thread.objects.filter(url=normalised).first()
+    if existing is not None:
+        return EmbedTarget(thread=existing, origin=origin, url=normalised)
+    if may_create is not None and not may_create():
+        raise TooManyThreads("Too many new discussions from your network. Please try again later.")
     try:
         with transaction.atomic():
             thread, _ = Thread.objects.get_or_create(url=normalised, defaults={"title": title.strip()[:255]})

@@ -19,12 +19,15 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from masthead.core import ratelimit
 from masthead.discussion import presentation, selectors
 from masthead.discussion import views as discussion_views
 from masthead.discussion.embed import services
 from masthead.discussion.embed.models import origin_of
 from masthead.discussion.models import Comment, Thread, ThreadState
 
+# Threads made on first view of a new page address, per IP network (a site's new posts need few).
+NEW_THREAD = ratelimit.Limit(30, 60 * 60)
 TOKEN_HEADER = "X-Masthead-Embed-Token"  # noqa: S105 - a header name
 
 
@@ -74,8 +77,14 @@ def frame_view(request: HttpRequest) -> HttpResponse:
     """The discussion of ``?url=`` for the frame: ``?fragment=1`` answers the block alone (for the JS)."""
     try:
         target = services.embed_thread_for_url(
-            url=request.GET.get("url", ""), title=request.GET.get("title", "")
+            url=request.GET.get("url", ""),
+            title=request.GET.get("title", ""),
+            may_create=lambda: ratelimit.hit(
+                "discussion:embed-thread", ratelimit.request_keys(request), NEW_THREAD
+            ),
         )
+    except services.TooManyThreads as refused:
+        return _refused(request, str(refused), status=429)
     except services.OriginRefused as refused:
         return _refused(request, str(refused))
     except ValidationError as error:
