@@ -55,13 +55,26 @@ def demo(args: argparse.Namespace) -> int:
     print(f"Editors' admin: http://127.0.0.1:{args.port}/admin/ (see the demo logins above)\n")
     sys.stdout.flush()
     worker = subprocess.Popen([sys.executable, "-m", "masthead.cli", "worker"], env=os.environ.copy())
+    server = subprocess.Popen(_gunicorn_argv(args.port, args.workers, "127.0.0.1"), env=os.environ.copy())
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    # SIGTERM (a process manager, `kill`) must stop the server and worker too, as Ctrl-C does.
+    signal.signal(signal.SIGTERM, stop)
     try:
-        return subprocess.call(_gunicorn_argv(args.port, args.workers, "127.0.0.1"), env=os.environ.copy())
+        return server.wait()
     except KeyboardInterrupt:
         return 0
     finally:
-        worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=15)
+        for child in (server, worker):
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in (server, worker):
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
 
 
 def serve(args: argparse.Namespace) -> int:

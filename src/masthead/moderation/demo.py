@@ -28,7 +28,9 @@ def load(log: Callable[[str], None]) -> None:
     if Report.objects.exists():
         return
     # The first few comments are the hand-written demo thread, not the generated bulk.
-    visible = list(adapter.queryset().filter(status__in=adapter.states["approved"]).order_by("pk")[:6])
+    # Only comments nobody answered: holding one with replies would hide the demo's deep chain.
+    first = adapter.queryset().filter(status__in=adapter.states["approved"]).order_by("pk")[:12]
+    visible = [item for item in first if not getattr(item, "reply_count", 0)][:6]
     readers = list(get_user_model().objects.filter(is_staff=False).order_by("pk")[:3])
     if len(visible) < 4 or len(readers) < 2:
         log("moderation: too few demo comments to seed the queues")
