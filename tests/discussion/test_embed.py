@@ -77,6 +77,8 @@ def test_frame_creates_thread_once_with_csp_and_no_cookies(client, allowed):
     assert response.cookies == {} or all(not morsel.value for morsel in response.cookies.values())
     html = response.content.decode()
     assert 'data-theme="dark"' in html
+    # Without JavaScript, links and forms open Masthead first-party in a new tab.
+    assert '<base target="_blank">' in html
     assert "<script>" not in html and "style=" not in html
     client.get(FRAME, {"url": "https://blog.example.org/2026/floods"})
     thread = Thread.objects.get()
