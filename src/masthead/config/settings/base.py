@@ -266,8 +266,9 @@ MIDDLEWARE.insert(
 DISCUSSION_MAX_INDENT = env.env_int("DISCUSSION_MAX_INDENT", 4, minimum=1)
 DISCUSSION_PAGE_SIZE = env.env_int("DISCUSSION_PAGE_SIZE", 20, minimum=1)
 # The first page of a thread shows, under each top-level comment, the first N replies of
-# each comment down to DEPTH levels; "show more replies" links page the rest.
-DISCUSSION_PREVIEW_REPLIES = env.env_int("DISCUSSION_PREVIEW_REPLIES", 3, minimum=1)
+# each comment down to DEPTH levels; "show more replies" links page the rest. 2 and 4 show
+# a seed-sized conversation whole while bounding a page to 20 x (2+4+8+16) replies.
+DISCUSSION_PREVIEW_REPLIES = env.env_int("DISCUSSION_PREVIEW_REPLIES", 2, minimum=1)
 DISCUSSION_PREVIEW_DEPTH = env.env_int("DISCUSSION_PREVIEW_DEPTH", 4, minimum=1)
 DISCUSSION_EDIT_WINDOW_SECONDS = env.env_int("DISCUSSION_EDIT_WINDOW_SECONDS", 15 * 60, minimum=0)
 DISCUSSION_MAX_LENGTH = env.env_int("DISCUSSION_MAX_LENGTH", 5000, minimum=100)
