@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from masthead.discussion.models import TOMBSTONE_STATUSES, Comment, CommentStatus, Thread, Vote
+from masthead.moderation.selectors import shadow_banned_user_ids
 
 SORTS = ("oldest", "newest", "best", "replies")
 DEFAULT_SORT = "oldest"
@@ -55,11 +56,27 @@ def clean_sort(value: str | None) -> str:
     return value if value in SORTS else DEFAULT_SORT
 
 
-def shown_q(user: Any) -> Q:
-    """Comments a reader sees: visible ones, tombstones that still have replies, their own pending ones."""
+def _viewer_id(user: Any) -> int | None:
+    return user.pk if user is not None and user.is_authenticated else None
+
+
+def hidden_authors(user: Any) -> frozenset[int]:
+    """Authors whose comments ``user`` must not see: the shadow-banned, except ``user`` themselves.
+
+    One cached lookup; call it once per page and pass the result on.
+    """
+    return shadow_banned_user_ids() - {_viewer_id(user)}
+
+
+def shown_q(user: Any, hidden: frozenset[int] = frozenset()) -> Q:
+    """Comments a reader sees: visible ones, tombstones that still have replies, their own pending
+    ones; none by the ``hidden`` authors (see ``hidden_authors``)."""
     q = Q(status=CommentStatus.VISIBLE) | Q(status__in=TOMBSTONE_STATUSES, reply_count__gt=0)
     if user is not None and user.is_authenticated:
         q |= Q(status=CommentStatus.PENDING, author_id=user.pk)
+    if hidden:
+        # Sorted literals: the same ids give the same SQL, whatever the set's order.
+        q &= ~Q(author_id__in=sorted(hidden))
     return q
 
 
@@ -172,8 +189,8 @@ def _rows(queryset: QuerySet[Comment]) -> list[Any]:
     return [CommentRow(values) for values in queryset.values_list(*_ROW_FIELDS)]
 
 
-def _comments(filter_q: Q, user: Any) -> list[Any]:
-    return _rows(Comment.objects.filter(filter_q).filter(shown_q(user)))
+def _comments(filter_q: Q, shown: Q) -> list[Any]:
+    return _rows(Comment.objects.filter(filter_q).filter(shown))
 
 
 def _votes(user: Any, comments: Iterable[Comment]) -> dict[int, int]:
@@ -212,11 +229,12 @@ def thread_page(
     """
     sort = clean_sort(sort)
     size = settings.DISCUSSION_PAGE_SIZE
-    roots = Comment.objects.filter(thread=thread, parent__isnull=True).filter(shown_q(user))
+    shown = shown_q(user, hidden_authors(user))
+    roots = Comment.objects.filter(thread=thread, parent__isnull=True).filter(shown)
     root_ids = list(_order_roots(roots, sort, cursor).values_list("id", flat=True)[: size + 1])
     if not root_ids:
         return ThreadPage(thread=thread, sort=sort, nodes=[], next_cursor=None)
-    rows = _comments(Q(pk__in=root_ids) | Q(root_id__in=root_ids, in_preview=True), user)
+    rows = _comments(Q(pk__in=root_ids) | Q(root_id__in=root_ids, in_preview=True), shown)
     top = sorted((c for c in rows if c.parent_id is None), key=_root_key(sort))
     next_cursor = None
     if len(top) > size:
@@ -231,13 +249,14 @@ def thread_page(
 def replies_page(*, parent: Comment, user: Any, cursor: str | None = None) -> ThreadPage:
     """A page of ``parent``'s replies (oldest first) after ``cursor``, each with its first replies."""
     size = settings.DISCUSSION_PAGE_SIZE
-    children = Comment.objects.filter(parent=parent).filter(shown_q(user)).order_by("id")
+    shown = shown_q(user, hidden_authors(user))
+    children = Comment.objects.filter(parent=parent).filter(shown).order_by("id")
     if cursor:
         children = children.filter(id__gt=_parse_cursor("oldest", cursor)[1])
     # Literal ids, not a subquery: see thread_page.
     child_ids = list(children.values_list("id", flat=True)[: size + 1])
     preview = settings.DISCUSSION_PREVIEW_REPLIES
-    rows = _comments(Q(pk__in=child_ids) | Q(parent_id__in=child_ids, sibling_rank__lte=preview), user)
+    rows = _comments(Q(pk__in=child_ids) | Q(parent_id__in=child_ids, sibling_rank__lte=preview), shown)
     top = sorted((c for c in rows if c.parent_id == parent.pk), key=lambda c: c.pk)
     next_cursor = None
     if len(top) > size:
@@ -255,7 +274,7 @@ def replies_page(*, parent: Comment, user: Any, cursor: str | None = None) -> Th
 
 def comment_context(*, comment: Comment, user: Any, window: int = 5) -> ThreadPage:
     """A permalink's view: ``comment`` with its ancestors, ``window`` siblings each side, its first replies."""
-    visible = shown_q(user)
+    visible = shown_q(user, hidden_authors(user))
     ancestors = _rows(Comment.objects.filter(pk__in=comment.ancestor_ids))
     ancestors.sort(key=lambda c: c.depth)
     if comment.parent_id is None:
@@ -270,7 +289,7 @@ def comment_context(*, comment: Comment, user: Any, window: int = 5) -> ThreadPa
     has_more = len(after) > window
     after = after[:window]
     preview = settings.DISCUSSION_PREVIEW_REPLIES
-    replies = _comments(Q(parent_id=comment.pk, sibling_rank__lte=preview), user)
+    replies = _comments(Q(parent_id=comment.pk, sibling_rank__lte=preview), visible)
     level = [*reversed(before), comment, *after]
     rows = [*ancestors, *level, *replies]
     votes = _votes(user, rows)
@@ -315,8 +334,9 @@ def thread_counts(*, page_ids: list[int]) -> dict[int, int]:
 def access_comment(*, user: Any, comment_id: int, for_update: bool = False) -> Comment:
     """The comment ``user`` may see, or ``Comment.DoesNotExist``.
 
-    Readers see visible comments and tombstones; authors also see their own pending,
-    hidden, removed and rejected comments (with the reason); staff see everything.
+    Readers see visible comments and tombstones, except shadow-banned authors' comments;
+    authors also see their own pending, hidden, removed and rejected comments (with the
+    reason); staff see everything.
     """
     queryset = Comment.objects.select_related("author", "thread")
     if for_update:
@@ -325,6 +345,8 @@ def access_comment(*, user: Any, comment_id: int, for_update: bool = False) -> C
     is_staff = user is not None and user.is_authenticated and user.is_staff
     is_author = user is not None and user.is_authenticated and comment.author_id == user.pk
     if comment.thread.state == "hidden" and not is_staff:
+        raise Comment.DoesNotExist
+    if comment.status == CommentStatus.VISIBLE and _shadow_hidden(comment, is_author or is_staff):
         raise Comment.DoesNotExist
     if comment.status == CommentStatus.VISIBLE:
         return comment
@@ -339,10 +361,20 @@ def access_comment(*, user: Any, comment_id: int, for_update: bool = False) -> C
     raise Comment.DoesNotExist
 
 
+def _shadow_hidden(comment: Comment, privileged: bool) -> bool:
+    """A shadow-banned author's comment, asked for by someone other than them or staff."""
+    return not privileged and comment.author_id is not None and comment.author_id in shadow_banned_user_ids()
+
+
 def new_comment_count(*, thread: Thread, after: int, cap: int = 100) -> int:
-    """Visible comments posted after id ``after`` (at most ``cap``: "99+ new comments" is enough)."""
+    """Visible comments posted after id ``after`` (at most ``cap``: "99+ new comments" is enough).
+
+    Shadow-banned authors' comments are never counted: they are never announced either.
+    """
+    hidden = shadow_banned_user_ids()
     return (
         Comment.objects.filter(thread=thread, status=CommentStatus.VISIBLE, id__gt=after)
+        .exclude(author_id__in=sorted(hidden))
         .order_by()
         .values("id")[:cap]
         .count()

@@ -12,6 +12,7 @@ from django_tasks import task
 
 from masthead.discussion.models import Comment, CommentStatus
 from masthead.discussion.services.notifications import unsubscribe_token
+from masthead.moderation.selectors import is_shadow_banned
 
 
 def _site_root(comment: Comment) -> str:
@@ -33,6 +34,9 @@ def notify_reply(comment_id: int) -> None:
     if parent is None or not parent.notify_replies or parent.author_id is None:
         return
     if parent.author_id == reply.author_id or parent.status != CommentStatus.VISIBLE:
+        return
+    # Checked again here: the author may have been shadow-banned since the reply was queued.
+    if reply.author is not None and is_shadow_banned(reply.author):
         return
     # Unverified addresses never get mail: notifications must not become a spam cannon.
     address = (

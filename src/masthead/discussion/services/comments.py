@@ -32,6 +32,7 @@ from masthead.discussion.models import (
 from masthead.discussion.rendering import normalise_source, render_markdown
 from masthead.discussion.services.threads import thread_is_open
 from masthead.moderation import services as moderation
+from masthead.moderation.selectors import shadow_banned_user_ids
 
 S = CommentStatus
 # Who may move a comment where. Authors delete; moderators do the rest.
@@ -139,13 +140,18 @@ def _apply_counts(comment: Comment, *, old_status: str | None, new_status: str) 
 
 def _after_change(comment: Comment, *, became_visible: bool) -> None:
     events.page_changed(comment.thread)
-    if became_visible:
+    # A shadow-banned author's comment is shown to them only: nobody else hears of it.
+    if became_visible and not _shadow_banned_author(comment):
         events.comment_published(comment.thread, comment.pk)
         if comment.parent_id is not None:
             from masthead.discussion.tasks import notify_reply
 
             comment_id = comment.pk
             transaction.on_commit(lambda: notify_reply.enqueue(comment_id))
+
+
+def _shadow_banned_author(comment: Comment) -> bool:
+    return comment.author_id is not None and comment.author_id in shadow_banned_user_ids()
 
 
 def comment_create(
