@@ -77,9 +77,7 @@ class ModeratedType:
         """``request``, when given, lets page URLs come from per-request caches (list pages)."""
         raise NotImplementedError
 
-    def apply(
-        self, *, obj: Any, decision: str, actor: Any, reason: str = "", text: str = ""
-    ) -> None:
+    def apply(self, *, obj: Any, decision: str, actor: Any, reason: str = "", text: str = "") -> None:
         """Carry out ``decision`` through the content app's services; ValueError if not allowed."""
         raise NotImplementedError
 
