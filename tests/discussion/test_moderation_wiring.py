@@ -81,3 +81,37 @@ def test_shadow_banned_comment_is_not_announced_and_sends_no_reply_email(
         post(shadow_banned, "Bait.", parent=root)
     assert announced == [root.pk]
     assert smtp_server.wait_for(1, timeout=1.5) == []
+
+
+def _page(client, url: str, user) -> str:  # type: ignore[no-untyped-def]
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    return client.get(url).content.decode()
+
+
+def test_report_link_is_shown_to_signed_in_readers_who_did_not_write_the_comment(
+    client, news_article, news_thread, reader, commenter
+):
+    comment = services.comment_create(thread=news_thread, author=commenter, body="Report me, maybe.")
+    report = f'href="/moderation/report/comment/{comment.pk}/"'
+    assert "Report me, maybe." in _page(client, news_article.url, None)
+    assert report not in _page(client, news_article.url, None)
+    assert report in _page(client, news_article.url, reader)
+    assert report not in _page(client, news_article.url, commenter)
+    client.force_login(reader)
+    assert client.get(f"/moderation/report/comment/{comment.pk}/").status_code == 200
+
+
+def test_author_of_a_removed_comment_gets_an_appeal_link(
+    client, news_article, news_thread, reader, commenter, moderator
+):
+    comment = services.comment_create(thread=news_thread, author=commenter, body="Removed soon.")
+    services.comment_set_status(comment=comment, status="removed", actor=moderator, reason="Off topic")
+    appeal = f'href="/moderation/appeal/comment/{comment.pk}/"'
+    url = f"{news_article.url}?comment={comment.pk}"
+    assert appeal in _page(client, url, commenter)
+    assert appeal not in _page(client, url, reader)
+    assert appeal not in _page(client, url, None)
+    client.force_login(commenter)
+    assert client.get(f"/moderation/appeal/comment/{comment.pk}/").status_code == 200

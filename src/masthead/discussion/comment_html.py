@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -21,6 +22,8 @@ TOMBSTONE_WORDS: dict[str, str] = {
     CommentStatus.REMOVED: "This comment was removed by a moderator.",
     CommentStatus.HIDDEN: "This comment was hidden by a moderator.",
 }
+# The author may appeal these decisions (moderation's appeal page).
+APPEALABLE = (CommentStatus.REJECTED, CommentStatus.REMOVED, CommentStatus.HIDDEN)
 _UNITS = ((86400 * 365, "year"), (86400 * 30, "month"), (86400, "day"), (3600, "hour"), (60, "minute"))
 
 
@@ -107,13 +110,29 @@ def _actions(node, comment: Comment, options: Options) -> str:  # type: ignore[n
         parts.append(f'<a class="edit-link" href="/discussion/comment/{comment.pk}/edit">Edit</a>')
     if mine and editable_status:
         parts.append(f'<a class="delete-link" href="/discussion/comment/{comment.pk}/delete">Delete</a>')
+    if visible and options.user_id is not None and not mine:
+        url = reverse("moderation:report", args=["comment", comment.pk])
+        parts.append(f'<a class="report-link" href="{escape(url)}" rel="nofollow">Report</a>')
     return f'<footer class="comment-actions">{"".join(parts)}</footer>'
+
+
+def _appeal(comment: Comment, options: Options) -> str:
+    """The "Appeal" link its author sees on a comment a moderator rejected, removed or hid."""
+    if comment.status not in APPEALABLE or options.user_id is None or comment.author_id != options.user_id:
+        return ""
+    url = reverse("moderation:appeal", args=["comment", comment.pk])
+    return (
+        f'<p class="comment-appeal"><a class="appeal-link" href="{escape(url)}" rel="nofollow">Appeal</a></p>'
+    )
 
 
 def _body(node, comment: Comment, options: Options) -> str:  # type: ignore[no-untyped-def]
     if comment.is_tombstone:
         words = TOMBSTONE_WORDS[comment.status]
-        return f'<article class="comment-body" aria-label="Removed comment"><p class="tombstone">{words}</p></article>'
+        return (
+            '<article class="comment-body" aria-label="Removed comment">'
+            f'<p class="tombstone">{words}</p>{_appeal(comment, options)}</article>'
+        )
     name = escape(comment.display_name)
     head = [f'<span class="comment-author">{name}</span>']
     if comment.depth > options.max_indent and node.parent_name:
@@ -136,7 +155,7 @@ def _body(node, comment: Comment, options: Options) -> str:  # type: ignore[no-u
     return (
         f'<article class="comment-body" aria-label="Comment by {name}">'
         f'<header class="comment-head">{"".join(head)}</header>'
-        f'<div class="comment-text">{comment.body_html}</div>{reason}'
+        f'<div class="comment-text">{comment.body_html}</div>{reason}{_appeal(comment, options)}'
         f"{_actions(node, comment, options)}</article>"
     )
 
