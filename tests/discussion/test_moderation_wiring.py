@@ -115,3 +115,27 @@ def test_author_of_a_removed_comment_gets_an_appeal_link(
     assert appeal not in _page(client, url, None)
     client.force_login(commenter)
     assert client.get(f"/moderation/appeal/comment/{comment.pk}/").status_code == 200
+
+
+def test_comment_form_has_a_honeypot_hidden_from_people(client, news_article, reader):
+    client.force_login(reader)
+    html = client.get(news_article.url).content.decode()
+    wrapper = html[html.index('<p class="comment-hp"') :]
+    wrapper = wrapper[: wrapper.index("</p>")]
+    assert 'aria-hidden="true"' in wrapper
+    assert 'name="website"' in wrapper and 'tabindex="-1"' in wrapper and 'autocomplete="off"' in wrapper
+
+
+def test_filled_honeypot_is_refused_and_an_empty_one_posts(client, news_thread, reader):
+    from masthead.discussion.models import Comment
+
+    client.force_login(reader)
+    url = f"/discussion/{news_thread.pk}/comment"
+    form = {"body": "Buy cheap watches.", "client_token": "hp-1", "action": "post", "website": "http://x"}
+    refused = client.post(url, form)
+    assert refused.status_code == 400
+    assert "looks like automated spam" in refused.content.decode()
+    assert not Comment.objects.filter(thread=news_thread).exists()
+    posted = client.post(url, {**form, "body": "A real thought.", "client_token": "hp-2", "website": ""})
+    assert posted.status_code == 302
+    assert Comment.objects.get(thread=news_thread).body_source == "A real thought."

@@ -20,6 +20,13 @@ class CommentForm(forms.Form):
     # One token per rendered form: a double submit finds the comment the first one made.
     client_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
     notify_replies = forms.BooleanField(required=False, label="Email me when someone replies")
+    # A honeypot: hidden from people (CSS, aria-hidden wrapper, out of the tab order), filled
+    # by bots. Moderation's screening decides what a filled one means.
+    website = forms.CharField(
+        required=False,
+        label="Leave this field empty",
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
     def __init__(self, *args, guest: bool = False, **kwargs) -> None:  # type: ignore[no-untyped-def]
         kwargs.setdefault("initial", {}).setdefault("client_token", new_client_token())

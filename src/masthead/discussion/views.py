@@ -166,6 +166,7 @@ def post_view(request: HttpRequest, thread_id: int) -> HttpResponse:
             guest_name=form.cleaned_data.get("guest_name", ""),
             notify_replies=form.cleaned_data.get("notify_replies", False),
             client_token=form.cleaned_data["client_token"],
+            honeypot=form.cleaned_data.get("website", ""),
         )
     except services.CommentRejected as rejected:
         for message in rejected.messages:

@@ -90,9 +90,9 @@ def _clean_body(body: str) -> str:
     return body
 
 
-def _screen(*, body: str, author: Any, thread: Thread) -> moderation.ScreeningResult:
+def _screen(*, body: str, author: Any, thread: Thread, honeypot: str = "") -> moderation.ScreeningResult:
     article = thread.page.specific if thread.page is not None else None
-    result = moderation.screen_text(text=body, author=author, article=article)
+    result = moderation.screen_text(text=body, author=author, article=article, honeypot=honeypot)
     if result.verdict == "reject":
         raise CommentRejected(list(result.reasons))
     return result
@@ -164,12 +164,14 @@ def comment_create(
     guest_email: str = "",
     notify_replies: bool = False,
     client_token: str | None = None,
+    honeypot: str = "",
     now: datetime | None = None,
 ) -> Comment:
     """Screen and post a comment (or a reply to ``parent``).
 
     ``author`` is an account or None for a guest (the caller checks the site allows guests).
-    A repeated ``client_token`` returns the comment it already created. Raises
+    A repeated ``client_token`` returns the comment it already created. ``honeypot`` is the
+    form's hidden field, passed to screening. Raises
     ``ValidationError`` for bad input or a closed thread, ``CommentRejected`` when screening refuses.
     """
     now = now or timezone.now()
@@ -185,7 +187,7 @@ def comment_create(
         raise ValidationError("This discussion is closed.")
     if parent is not None and (parent.thread_id != thread.pk or parent.status != S.VISIBLE):
         raise ValidationError("That comment cannot be replied to.")
-    result = _screen(body=body, author=author, thread=thread)
+    result = _screen(body=body, author=author, thread=thread, honeypot=honeypot)
     status = S.VISIBLE if result.verdict == "publish" else S.PENDING
     try:
         with transaction.atomic():
