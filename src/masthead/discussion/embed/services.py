@@ -106,7 +106,10 @@ def embed_token_user(*, token: str, thread_id: int) -> Any:
         raise PermissionDenied("That sign-in is not valid. Please sign in again.") from exc
     if not isinstance(data, dict) or data.get("t") != thread_id:
         raise PermissionDenied("That sign-in belongs to another discussion.")
-    user = get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
+    user_id = data.get("u")
+    if not isinstance(user_id, int):
+        raise PermissionDenied("That sign-in is not valid. Please sign in again.")
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None or _auth_hash(user) != data.get("h"):
         raise PermissionDenied("That sign-in is no longer valid. Please sign in again.")
     return user
