@@ -53,6 +53,23 @@ def _restore_migrated_rows_after(item: pytest.Item) -> None:
         item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):  # type: ignore[no-untyped-def]
+    """Keep the serialized copy of the migrated database reachable from every connection.
+
+    Django keeps it on the connection object, but connections are per context: once
+    Playwright's event loop runs in the test thread, a test can get a fresh connection
+    without it, and then its flush silently drops every row data migrations made.
+    """
+    from django.db import connections
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    contents = getattr(connections["default"], "_test_serialized_contents", None)
+    if contents is not None:
+        BaseDatabaseWrapper._test_serialized_contents = contents  # type: ignore[attr-defined]
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache(request: pytest.FixtureRequest) -> Iterator[None]:
     """Each test starts with an empty cache (rate-limit counters, cached pages).

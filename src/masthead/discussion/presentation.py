@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from wagtail.models import Site
 
 from masthead.discussion import comment_html, selectors
 from masthead.discussion.forms import CommentForm
@@ -54,7 +55,9 @@ class Viewer:
 def viewer_for(request: HttpRequest, thread: Thread) -> Viewer:
     user = getattr(request, "user", None)
     signed_in = bool(user is not None and user.is_authenticated)
-    site_settings = DiscussionSettings.for_request(request)
+    # A host no Wagtail Site answers for (and no default site) gets the default settings.
+    site = Site.find_for_request(request)
+    site_settings = DiscussionSettings.for_site(site) if site else DiscussionSettings()
     verified = signed_in and EmailAddress.objects.filter(user=user, verified=True).exists()
     viewer = Viewer(
         user=user if signed_in else None,
