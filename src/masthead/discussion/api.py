@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -177,11 +178,20 @@ def _comment(request: HttpRequest, comment_id: int) -> Comment:
         raise Http404 from exc
 
 
-def _writer(request: HttpRequest, thread: Thread, scope: str, limit: ratelimit.Limit) -> presentation.Viewer:
+def _writer(request: HttpRequest, scope: str, limit: ratelimit.Limit) -> None:
+    # Posting and editing need only the verified address: the site's discussion settings
+    # (guests, likes only) matter to votes alone, and reading them costs a Site lookup.
+    if not EmailAddress.objects.filter(user=request.user, verified=True).exists():
+        raise PermissionDenied("Confirm your email address before taking part.")
+    if not ratelimit.hit(scope, ratelimit.request_keys(request), limit):
+        raise _TooFast
+
+
+def _voter(request: HttpRequest, thread: Thread) -> presentation.Viewer:
     viewer = presentation.viewer_for(request, thread)
     if not viewer.verified:
         raise PermissionDenied("Confirm your email address before taking part.")
-    if not ratelimit.hit(scope, ratelimit.request_keys(request), limit):
+    if not ratelimit.hit("discussion:vote", ratelimit.request_keys(request), limits.VOTE):
         raise _TooFast
     return viewer
 
@@ -263,7 +273,7 @@ def comment_post(
 ) -> tuple[int, dict[str, Any]]:
     """Post a comment, or a reply with ``parent_id``. Repeat-safe with ``Idempotency-Key`` or ``client_token``."""
     thread = views._thread(thread_id, request.user)
-    _writer(request, thread, "discussion:post", limits.POST)
+    _writer(request, "discussion:post", limits.POST)
     parent = None
     if payload.parent_id is not None:
         parent = _comment(request, payload.parent_id)
@@ -287,7 +297,7 @@ def comment_post(
 def comment_edit(request: HttpRequest, comment_id: int, payload: EditIn) -> dict[str, Any]:
     """Edit your own comment within the edit window."""
     comment = _comment(request, comment_id)
-    _writer(request, comment.thread, "discussion:edit", limits.EDIT)
+    _writer(request, "discussion:edit", limits.EDIT)
     comment = services.comment_edit(comment=comment, actor=request.user, body=payload.body)
     return _out(selectors.Node(comment), request.user)
 
@@ -316,7 +326,7 @@ def comment_delete(request: HttpRequest, comment_id: int) -> dict[str, Any]:
 def comment_vote(request: HttpRequest, comment_id: int, payload: VoteIn) -> dict[str, Any]:
     """Vote 1 (up), -1 (down) or 0 (take the vote back)."""
     comment = _comment(request, comment_id)
-    viewer = _writer(request, comment.thread, "discussion:vote", limits.VOTE)
+    viewer = _voter(request, comment.thread)
     comment = services.comment_vote(
         comment=comment, user=request.user, value=payload.value, likes_only=viewer.likes_only
     )
