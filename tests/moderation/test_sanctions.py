@@ -145,3 +145,26 @@ def test_sanction_form_in_the_admin(client, moderator, commenter) -> None:
     assert "No account has that email address." in html
     html = client.get(url).content.decode()
     assert "commenter@example.org" in html and "Cooling off" in html
+
+
+def test_mode_changes_reach_screening_at_once_though_modes_are_cached(
+    article, section, moderator, settings
+) -> None:
+    from wagtail.models import Site
+
+    from masthead.moderation.services import moderation_mode_set
+
+    settings.MODERATION_MODE = "trust"
+    site = Site.objects.get(is_default_site=True)
+    assert selectors.moderation_mode(article) == "trust"  # now cached
+    moderation_mode_set(mode="pre", actor=moderator, site=site)
+    assert selectors.moderation_mode(article) == "pre"
+    moderation_mode_set(mode="post", actor=moderator, page=section)
+    assert selectors.moderation_mode(article) == "post"  # the section's beats the site's
+    moderation_mode_set(mode="pre", actor=moderator, page=article)
+    assert selectors.moderation_mode(article) == "pre"
+    moderation_mode_set(mode=None, actor=moderator, page=article)
+    assert selectors.moderation_mode(article) == "post"
+    moderation_mode_set(mode=None, actor=moderator, page=section)
+    moderation_mode_set(mode=None, actor=moderator, site=site)
+    assert selectors.moderation_mode(article) == "trust"

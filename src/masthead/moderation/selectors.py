@@ -6,7 +6,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
 
 from masthead.moderation import registry
 from masthead.moderation.models import (
@@ -19,6 +18,7 @@ from masthead.moderation.models import (
 
 _SHADOW_KEY = "moderation:shadow-banned"
 _DOMAINS_KEY = "moderation:banned-domains"
+_MODES_KEY = "moderation:mode-settings"
 _CACHE_SECONDS = 300
 
 
@@ -61,22 +61,38 @@ def sanction_caches_changed() -> None:
     cache.delete_many([_SHADOW_KEY, _DOMAINS_KEY])
 
 
+def _mode_settings() -> list[tuple[int, str, str]]:
+    """Every mode setting as (1 for a page's, 0 for a site's; tree path; mode). Cached:
+    screening asks for every comment, and there are only a few (sections, sites)."""
+    found = cache.get(_MODES_KEY)
+    if found is None:
+        found = []
+        for setting in ModerationSetting.objects.select_related("page", "site__root_page").order_by():
+            if setting.page is not None:
+                found.append((1, setting.page.path, setting.mode))
+            elif setting.site is not None:
+                found.append((0, setting.site.root_page.path, setting.mode))
+        # Cached briefly even without a change, as a backstop to the signals that clear it.
+        cache.set(_MODES_KEY, found, timeout=_CACHE_SECONDS)
+    return [tuple(entry) for entry in found]
+
+
+def mode_settings_changed() -> None:
+    cache.delete(_MODES_KEY)
+
+
 def moderation_mode(page: Any) -> str:
     """The mode for comments on ``page``: the deepest setting on its path, then its site's."""
     path = getattr(page, "path", "") or ""
-    paths = [path[:end] for end in range(4, len(path) + 1, 4)]
+    paths = {path[:end] for end in range(4, len(path) + 1, 4)}
     if paths:
-        settings_found = list(
-            ModerationSetting.objects.filter(Q(page__path__in=paths) | Q(site__root_page__path__in=paths))
-            .select_related("page", "site__root_page")
-            .order_by()
-        )
         # Deepest first: a page's own setting, then its section's, then its site's.
         ranked = sorted(
-            ((1, len(s.page.path), s.mode) for s in settings_found if s.page is not None),
-            reverse=True,
-        ) + sorted(
-            ((0, len(s.site.root_page.path), s.mode) for s in settings_found if s.site is not None),
+            (
+                (kind, len(setting_path), mode)
+                for kind, setting_path, mode in _mode_settings()
+                if setting_path in paths
+            ),
             reverse=True,
         )
         if ranked:
@@ -117,8 +133,9 @@ def banned_domains() -> frozenset[str]:
 
 def email_domain_banned(email: str) -> bool:
     parts = email.rsplit("@", 1)[-1].lower().split(".")
+    banned = banned_domains()
     # A ban on example.org covers mail.example.org too.
-    return any(".".join(parts[index:]) in banned_domains() for index in range(len(parts) - 1))
+    return any(".".join(parts[index:]) in banned for index in range(len(parts) - 1))
 
 
 def trust_level(

@@ -16,7 +16,9 @@ from typing import Any, Literal
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Right
 from django.utils import timezone
 
 from masthead.moderation import offensive, registry, selectors
@@ -55,6 +57,7 @@ class _Screening:
     honeypot: str
     edited: bool
     warn: bool
+    discussion_state: str | None = None
     level: str = TrustLevel.NEW
     sanctions: dict[str, Sanction] = field(default_factory=dict)
     holds: list[tuple[str, str]] = field(default_factory=list)
@@ -92,7 +95,10 @@ def _check_length(s: _Screening) -> None:
 
 
 def _check_thread(s: _Screening) -> None:
-    if s.article is not None and selectors.discussion_state(s.article) != "open":
+    if s.article is None:
+        return
+    state = s.discussion_state if s.discussion_state is not None else selectors.discussion_state(s.article)
+    if state != "open":
         raise _Rejected("closed", "The discussion of this article is closed.")
 
 
@@ -195,16 +201,18 @@ def screen_text(
     honeypot: str = "",
     edited: bool = False,
     warn: bool = True,
+    discussion_state: str | None = None,
 ) -> ScreeningResult:
     """Screen ``text`` before it is saved: "publish", "hold" (with reasons) or "reject".
 
     ``author`` (a user or None for imports and tools) and ``article`` (the Wagtail page the
     text belongs to) decide the trust and mode checks. ``honeypot`` is the hidden form
     field's value; ``edited`` skips repeat detection; ``warn=False`` holds offensive text
-    at once instead of warning the author first (imports, API tools).
+    at once instead of warning the author first (imports, API tools). ``discussion_state``
+    is the article's discussion state when the caller has just read it (saves reading it again).
     """
     normalised = normalise(text)
-    screening = _Screening(text, normalised, author, article, honeypot, edited, warn)
+    screening = _Screening(text, normalised, author, article, honeypot, edited, warn, discussion_state)
     if author is not None:
         screening.sanctions = selectors.active_sanction_kinds(author)
         screening.level = selectors.trust_level(author, sanctions=screening.sanctions)
@@ -221,18 +229,25 @@ def screen_text(
     return ScreeningResult("publish", [], [], screening.score, digest)
 
 
-def standing_record(*, user: Any, approved: bool) -> Standing:
+def standing_record(*, user: Any, approved: bool) -> None:
     """Count one outcome (approved or rejected) in ``user``'s standing."""
-    Standing.objects.get_or_create(user=user)
-    with transaction.atomic():
-        standing = Standing.objects.select_for_update().get(user=user)
-        if approved:
-            standing.approved_count += 1
-        else:
-            standing.rejected_count += 1
-        standing.recent = (standing.recent + ("a" if approved else "r"))[-20:]
-        standing.save(update_fields=["approved_count", "rejected_count", "recent", "updated_at"])
-    return standing
+    counter = "approved_count" if approved else "rejected_count"
+    # One UPDATE keeps concurrent outcomes right without a separate read and row lock.
+    # ``recent`` keeps the last 20 outcomes: append, then keep the rightmost 20 characters.
+    recent = Concat(F("recent"), Value("a" if approved else "r"))
+    updated = Standing.objects.filter(user=user).update(
+        **{counter: F(counter) + 1},
+        recent=Right(recent, 20),
+        updated_at=timezone.now(),
+    )
+    if updated:
+        return
+    try:
+        with transaction.atomic():
+            Standing.objects.create(user=user, **{counter: 1}, recent="a" if approved else "r")
+    except IntegrityError:
+        # Another request created it meanwhile: count on the row it made.
+        standing_record(user=user, approved=approved)
 
 
 def screening_recorded(
@@ -241,19 +256,21 @@ def screening_recorded(
     result: ScreeningResult,
     author: Any = None,
     article: Any = None,
-    edited: bool = False,
+    edited: bool | None = None,
 ) -> ScreeningRecord:
     """Record the screening of a saved object (reasons, queue entry, audit event).
 
-    Call inside the transaction that saved ``target``.
+    Call inside the transaction that saved ``target``. ``edited``: True for an edit, False
+    for a new object; None (the default) finds out from earlier screening records.
     """
     if article is None:
         adapter = registry.for_model(type(target))
         article = adapter.page_of(target) if adapter is not None else None
     author = author if author is not None and getattr(author, "pk", None) else None
     content_type = ContentType.objects.get_for_model(target)
-    # Callers need not say it is an edit: an object screened before has been edited.
-    edited = edited or ScreeningRecord.objects.filter(content_type=content_type, object_id=target.pk).exists()
+    if edited is None:
+        # The caller did not say: an object screened before has been edited.
+        edited = ScreeningRecord.objects.filter(content_type=content_type, object_id=target.pk).exists()
     record = ScreeningRecord.objects.create(
         content_type=content_type,
         object_id=target.pk,
