@@ -133,3 +133,30 @@ def test_posting_is_rate_limited(client, thread, reader, monkeypatch):
         for n in range(12)
     ]
     assert codes[:10] == [201] * 10 and codes[-1] == 429
+
+
+def _data_queries(captured) -> list[str]:  # type: ignore[no-untyped-def]
+    # The cache is a table without Redis and a server with it: count the database's own work.
+    return [q["sql"] for q in captured.captured_queries if "masthead_cache" not in q["sql"]]
+
+
+@pytest.mark.parametrize(("hold_first", "status", "expected"), [(1, "pending", 12), (0, "visible", 14)])
+def test_posting_a_comment_costs_a_fixed_few_queries(
+    client, thread, reader, settings, hold_first, status, expected
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.MODERATION_MODE = "trust"
+    settings.MODERATION_NEW_COMMENTER_HOLD = hold_first
+    client.force_login(reader)
+    url = f"{BASE}/threads/{thread.pk}/comments"
+    client.post(url, {"body": "Warming the caches up."}, content_type="application/json")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(url, {"body": "Counting what a post costs."}, content_type="application/json")
+    assert response.status_code == 201 and _json(response)["status"] == status
+    queries = _data_queries(captured)
+    assert len(queries) == expected, "\n".join(queries)
+    # The hot thread row is locked by the last statement before the commit, if at all.
+    thread_updates = [n for n, sql in enumerate(queries) if sql.startswith('UPDATE "discussion_thread"')]
+    assert thread_updates == ([] if status == "pending" else [len(queries) - 2])

@@ -91,8 +91,15 @@ def _clean_body(body: str) -> str:
 
 
 def _screen(*, body: str, author: Any, thread: Thread, honeypot: str = "") -> moderation.ScreeningResult:
-    article = thread.page.specific if thread.page is not None else None
-    result = moderation.screen_text(text=body, author=author, article=article, honeypot=honeypot)
+    # Screening reads the page's tree path and id only, so the base Page will do (its
+    # specific subclass would cost a query), and the thread's state is already in hand.
+    result = moderation.screen_text(
+        text=body,
+        author=author,
+        article=thread.page,
+        honeypot=honeypot,
+        discussion_state=thread.state,
+    )
     if result.verdict == "reject":
         raise CommentRejected(list(result.reasons))
     return result
@@ -204,9 +211,14 @@ def comment_create(
                 client_token=client_token,
                 now=now,
             )
-            _apply_counts(comment, old_status=None, new_status=status)
-            moderation.screening_recorded(target=comment, result=result, author=author)
-            _after_change(comment, became_visible=status == S.VISIBLE)
+            moderation.screening_recorded(target=comment, result=result, author=author, edited=False)
+            if status == S.VISIBLE:
+                # Last statement of the transaction: the thread row it locks is every
+                # poster's, so it is held only until the commit that follows.
+                _apply_counts(comment, old_status=None, new_status=status)
+                _after_change(comment, became_visible=True)
+            # A held comment changes nothing an anonymous (cached) page shows: no purge;
+            # approving it later goes through comment_set_status, which purges.
     except IntegrityError:
         # A double submit raced us to the unique (thread, client_token) constraint.
         if client_token is None:
