@@ -7,6 +7,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "masthead.config.settings.produc
 
 application = get_wsgi_application()
 
+if settings.MODERATION_OFFENSIVE_MODEL:
+    # Each server worker imports this module before it accepts a request: loading the
+    # model here (seconds) spares the first commenter of every worker the wait.
+    from masthead.moderation import offensive
+
+    offensive.load()
+
 if settings.MASTHEAD_SCHEDULER:
     from masthead.core import periodic
 

@@ -1,8 +1,8 @@
 """The offensive-language score from ``alt-profanity-check``'s bundled model, run locally.
 
 The model (a TF-IDF vectoriser and five sigmoid-calibrated linear SVMs, shipped inside the
-package) takes a couple of seconds to load, so it is loaded lazily, once per process, on
-the first comment that needs a score.
+package) takes a couple of seconds to load: the server loads it as each worker starts
+(``masthead.config.wsgi``); other processes (tests, commands) load it on the first score.
 
 Scoring one comment through scikit-learn's ``predict_proba`` costs about 7 ms, almost all of
 it input checking around five tiny dot products. The five classifiers' weights are stacked
@@ -59,6 +59,11 @@ def reference_model() -> tuple[Any, Any]:
     from profanity_check import profanity_check
 
     return profanity_check.vectorizer, profanity_check.model
+
+
+def load() -> None:
+    """Load the model now (the server does, as each worker starts, so no reader waits for it)."""
+    _load()
 
 
 def is_loaded() -> bool:
