@@ -83,7 +83,7 @@ def test_downloads_appeals_and_deletion_are_limited(client, reader, tight) -> No
 def test_limits_use_the_database_cache_without_redis(settings, client, reader, comments, tight) -> None:
     if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
         pytest.skip("this run uses Redis; see test_limits_use_redis")
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert settings.CACHES["default"]["BACKEND"] == "masthead.config.dbcache.DatabaseCache"
     _check_report_limit(client, reader, comments)
 
 

@@ -134,9 +134,10 @@ if REDIS_URL:
 else:
     # The database cache is shared by every app server on the same database, so rate
     # limits and page purges stay correct without Redis. The table is made by a migration.
+    # Django's backend with one statement per write (see masthead/config/dbcache.py).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "masthead.config.dbcache.DatabaseCache",
             "LOCATION": "masthead_cache",
             "KEY_PREFIX": env.env_str("CACHE_KEY_PREFIX", "masthead") or "masthead",
             "OPTIONS": {"MAX_ENTRIES": 50_000},
