@@ -308,3 +308,48 @@ def test_teaser_counts_come_in_one_query(client, news_article, say, reader):
     assert f'href="{news_article.url}#discussion">1 comment<' in html
     assert f'href="{others[1].url}#discussion">0 comments<' in html
     assert len([q for q in captured.captured_queries if "discussion_thread" in q["sql"]]) == 1
+
+
+def test_anonymous_first_page_is_rendered_once_per_change(
+    client, news_article, say, reader, settings, django_capture_on_commit_callbacks
+):
+    settings.MASTHEAD_PAGE_CACHE = False  # the discussion's own cache, not the whole page's
+    say(reader, "First view.")
+    client.get(news_article.url)
+    with CaptureQueriesContext(connection) as captured:
+        block = _discussion(client.get(news_article.url))
+    assert "First view." in block
+    assert not [query for query in captured.captured_queries if "discussion_comment" in query["sql"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        say(reader, "Second view.")
+    block = _discussion(client.get(news_article.url))
+    assert "First view." in block and "Second view." in block
+
+
+def test_signed_in_reader_never_gets_the_anonymous_copy(client, news_article, news_thread, reader, settings):
+    settings.MASTHEAD_PAGE_CACHE = False
+    settings.MODERATION_MODE = "pre"
+    assert "Sign in to comment" in _discussion(client.get(news_article.url))  # stored for anonymous readers
+    client.force_login(reader)
+    client.post(f"/discussion/{news_thread.pk}/comment", {"body": "Held for review.", "client_token": "s1"})
+    block = _discussion(client.get(news_article.url))
+    assert "Held for review." in block and "Sign in to comment" not in block
+
+
+def test_guest_forms_are_never_shared_between_readers(client, news_article, settings):
+    from wagtail.models import Site
+
+    from masthead.discussion.models import DiscussionSettings
+
+    settings.MASTHEAD_PAGE_CACHE = False
+    DiscussionSettings.objects.update_or_create(
+        site=Site.objects.get(is_default_site=True), defaults={"allow_guests": True}
+    )
+
+    def token(response) -> str:  # type: ignore[no-untyped-def]
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode()).group(1)
+
+    first = client.get(news_article.url)
+    client.cookies.clear()
+    second = client.get(news_article.url)
+    assert token(first) != token(second)

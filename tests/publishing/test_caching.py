@@ -142,3 +142,83 @@ def test_cache_can_be_switched_off(client, site_tree, settings):
     settings.MASTHEAD_PAGE_CACHE = False
     client.get(site_tree.budget.url)
     assert "X-Cache" not in client.get(site_tree.budget.url)
+
+
+# The article frame: with the page cache off, an article is rendered once per publish and its
+# discussion hole is filled per request (masthead.publishing.caching.serve_frame).
+
+
+def test_article_frame_serves_later_readers_without_the_article_queries(client, site_tree, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.MASTHEAD_PAGE_CACHE = False
+    first = client.get(site_tree.budget.url)
+    with CaptureQueriesContext(connection) as captured:
+        second = client.get(site_tree.budget.url)
+    assert second.status_code == 200 and second.content == first.content
+    sql = " ".join(query["sql"] for query in captured.captured_queries)
+    assert "publishing_articlebyline" not in sql and "taggit" not in sql and "wagtailcore_site" not in sql
+    # The page by its path, Wagtail's privacy check (two), the thread, and cache reads (the
+    # site's version; the frame, the discussion and their versions).
+    assert len(captured.captured_queries) <= 9, [query["sql"][:120] for query in captured.captured_queries]
+
+
+def test_publishing_again_renews_the_frame(client, site_tree, settings):
+    settings.MASTHEAD_PAGE_CACHE = False
+    client.get(site_tree.budget.url)
+    article = ArticlePage.objects.get(pk=site_tree.budget.pk)
+    article.title = "Assembly passes a budget at dawn"
+    article.save_revision().publish()
+    assert "Assembly passes a budget at dawn" in client.get(site_tree.budget.url).content.decode()
+
+
+def test_funding_bump_renews_the_frame(client, site_tree, settings, monkeypatch):
+    settings.MASTHEAD_PAGE_CACHE = False
+    client.get(site_tree.budget.url)
+    calls = []
+    original = caching.serve_frame
+
+    def counting(request, **kwargs):  # type: ignore[no-untyped-def]
+        render = kwargs["render"]
+        kwargs["render"] = lambda: calls.append(1) or render()
+        return original(request, **kwargs)
+
+    monkeypatch.setattr(caching, "serve_frame", counting)
+    client.get(site_tree.budget.url)
+    assert calls == []
+    pagecache.bump("funding")
+    client.get(site_tree.budget.url)
+    assert calls == [1]
+
+
+def test_home_page_change_is_seen_despite_the_per_process_site_copy(client, site_tree, settings):
+    from masthead.publishing.models import HomePage
+
+    settings.MASTHEAD_PAGE_CACHE = False
+    client.get("/")
+    home = HomePage.objects.get()
+    home.tagline = "News from the delta, every morning"
+    home.save_revision().publish()
+    assert "News from the delta, every morning" in client.get("/").content.decode()
+
+
+def test_routing_by_path_finds_live_pages_only(client, site_tree, settings):
+    settings.MASTHEAD_PAGE_CACHE = False
+    section_url = site_tree.budget.get_parent().url
+    assert client.get(section_url).status_code == 200
+    assert client.get(site_tree.budget.url).status_code == 200
+    assert client.get(f"{site_tree.budget.url}more/").status_code == 404
+    assert client.get(f"{section_url}no-such-story/").status_code == 404
+    site_tree.older.unpublish()
+    assert client.get(site_tree.older.url).status_code == 404
+
+
+def test_previews_and_writes_never_use_a_frame(rf, settings):
+    assert caching.frame_allowed(rf.get("/"))
+    preview = rf.get("/")
+    preview.is_preview = True
+    assert not caching.frame_allowed(preview)
+    assert not caching.frame_allowed(rf.post("/"))
+    settings.MASTHEAD_FRAGMENT_CACHE = False
+    assert not caching.frame_allowed(rf.get("/"))

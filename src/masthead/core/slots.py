@@ -44,3 +44,29 @@ def register(name: str, renderer: Renderer, *, order: int = 100) -> None:
 def render(name: str, context: Context) -> SafeString:
     # Renderers return HTML they built from their own templates, so it is already escaped.
     return mark_safe("".join(entry.renderer(context) for entry in _registry.get(name, [])))  # noqa: S308
+
+
+# A page whose frame is cached renders some slots as holes: a marker in the cached HTML that
+# every request fills afresh (the discussion under an article changes with each comment and
+# with the reader). See ``masthead.publishing.caching.serve_with_holes``.
+HOLES_KEY = "_slot_holes"
+
+
+def hole_marker(name: str) -> str:
+    return f"<!--masthead-slot:{name}-->"
+
+
+def render_or_hole(name: str, context: Context) -> SafeString:
+    """``render``, or the slot's marker when the template is rendered as a cacheable frame."""
+    if name in (context.get(HOLES_KEY) or ()):
+        return mark_safe(hole_marker(name))  # noqa: S308 - a constant comment
+    return render(name, context)
+
+
+def fill_holes(html: str, context: Context, names: tuple[str, ...]) -> str:
+    """Replace each hole in ``html`` (a frame rendered with ``HOLES_KEY``) with its slot's HTML."""
+    for name in names:
+        marker = hole_marker(name)
+        if marker in html:
+            html = html.replace(marker, render(name, context), 1)
+    return html

@@ -20,3 +20,8 @@ def comment_published(thread: Thread, comment_id: int) -> None:
     """Tell live readers of ``thread`` that a comment appeared (after commit)."""
     thread_id = thread.pk
     transaction.on_commit(lambda: live.announce(thread_id, comment_id))
+
+
+def settings_changed(**kwargs: object) -> None:
+    """Discussion settings (guests, likes) shape every cached discussion block: purge them all."""
+    transaction.on_commit(lambda: pagecache.bump("site"))

@@ -10,8 +10,11 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from wagtail.models import Page
 
+from masthead.core import pagecache
 from masthead.discussion import presentation, selectors, services
 from masthead.discussion.models import Comment, ThreadState
+
+ANONYMOUS_BLOCK_SECONDS = 60
 
 
 def article_discussion(context: Context) -> str:
@@ -33,9 +36,27 @@ def article_discussion(context: Context) -> str:
             comment = None
         if comment is not None and comment.thread_id == thread.pk:
             listing = selectors.comment_context(comment=comment, user=user)
-    if listing is None:
-        listing = selectors.thread_page(thread=thread, user=user, sort=presentation.sort_from(request))
-    return presentation.render_block(request, thread=thread, back_url=request.path, listing=listing)
+    if listing is not None:
+        return presentation.render_block(request, thread=thread, back_url=request.path, listing=listing)
+    sort = presentation.sort_from(request)
+    if user is not None and user.is_authenticated:
+        listing = selectors.thread_page(thread=thread, user=user, sort=sort)
+        return presentation.render_block(request, thread=thread, back_url=request.path, listing=listing)
+
+    def anonymous_block() -> str:
+        listing = selectors.thread_page(thread=thread, user=user, sort=sort)
+        html = presentation.render_block(request, thread=thread, back_url=request.path, listing=listing)
+        # With guest comments on, the block holds this reader's CSRF token.
+        if "csrfmiddlewaretoken" in html:
+            raise pagecache.NotShared(html)
+        return html
+
+    # Every anonymous reader of a page sees the same first page: render it once per change
+    # (``page:<id>`` moves with every comment, vote and moderation decision; ``site`` with the
+    # discussion settings). The timeout bounds how stale "5 minutes ago" gets.
+    name = f"discussion:{thread.pk}:{thread.state}:{sort}:{request.get_host()}:{request.path}"
+    scopes = [f"page:{page.pk}", "site"]
+    return pagecache.cached_fragment(name, scopes, anonymous_block, timeout=ANONYMOUS_BLOCK_SECONDS)
 
 
 def _candidate_page_ids(context: Context) -> set[int]:

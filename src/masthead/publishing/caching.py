@@ -20,9 +20,11 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.template import Context
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-from masthead.core import pagecache
+from masthead.core import pagecache, slots
 
 # The discussion app's sort preference changes the page a reader sees, so it is in the key.
 VARY_COOKIES = ("discussion_sort",)
@@ -172,6 +174,61 @@ class PageCacheMiddleware:
 
 
 def purge_page(page_id: int) -> None:
-    """Invalidate the page itself and every list that may show it."""
+    """Invalidate the page itself, its cached frame and every list that may show it."""
     pagecache.bump(f"page:{page_id}")
+    pagecache.bump(f"content:{page_id}")
     pagecache.bump("site")
+
+
+# Pages rendered as a frame with holes carry the hole names on the request, for the template.
+FRAME_HOLES_ATTR = "_masthead_frame_holes"
+
+
+class _NotAFrame(Exception):
+    def __init__(self, response: HttpResponse) -> None:
+        super().__init__("response not cacheable as a frame")
+        self.response = response
+
+
+def frame_allowed(request: HttpRequest) -> bool:
+    """Previews and drafts render live; so does anything but a plain read."""
+    return (
+        settings.MASTHEAD_FRAGMENT_CACHE
+        and request.method in ("GET", "HEAD")
+        and not getattr(request, "is_preview", False)
+    )
+
+
+def serve_frame(
+    request: HttpRequest, *, page: Any, holes: tuple[str, ...], render: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """The page from its cached frame, with the ``holes`` slots rendered for this request.
+
+    The frame (everything but the holes: header, article, funding bar and call to action) is
+    the same for every reader, so it is rendered once and kept until the article is published
+    again (``content:<id>``), the site changes (``site``) or a gift moves the bar
+    (``funding``); the discussion below it changes with every comment and every reader, so
+    it is a hole. Signed-in readers get the same frame: it holds nothing of theirs.
+    """
+
+    def build() -> str:
+        setattr(request, FRAME_HOLES_ATTR, holes)
+        try:
+            response = render()
+        finally:
+            delattr(request, FRAME_HOLES_ATTR)
+        if hasattr(response, "render"):
+            response.render()
+        if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
+            raise _NotAFrame(response)
+        return response.content.decode(response.charset or "utf-8")
+
+    # The bar's campaign can start or end at midnight; the frame's links use the host.
+    name = f"frame:{page.pk}:{request.scheme}:{request.get_host()}:{timezone.localdate().isoformat()}"
+    scopes = ["site", f"content:{page.pk}", "funding"]
+    try:
+        html = pagecache.cached_fragment(name, scopes, build, timeout=settings.MASTHEAD_PAGE_CACHE_SECONDS)
+    except _NotAFrame as not_a_frame:
+        return not_a_frame.response
+    html = slots.fill_holes(html, Context({"page": page, "request": request}), holes)
+    return HttpResponse(html, content_type="text/html; charset=utf-8")

@@ -10,4 +10,4 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def slot(context: Context, name: str) -> SafeString:
     """Render what the apps registered for slot ``name`` (see ``masthead.core.slots``)."""
-    return slots.render(name, context)
+    return slots.render_or_hole(name, context)

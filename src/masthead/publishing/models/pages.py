@@ -15,19 +15,37 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from masthead.core import slots
 from masthead.publishing import caching
 from masthead.publishing.blocks import RICH_TEXT_FEATURES, ArticleBodyBlock
 
 
 class CachedPageMixin:
-    """Anonymous readers get CDN-fit headers and the server-side page cache (see caching.py)."""
+    """Anonymous readers get CDN-fit headers and the server-side page cache (see caching.py).
+
+    A page type that sets ``frame_holes`` is also served from a cached frame: its HTML is
+    rendered once with those slots left as holes, and only the holes are rendered per request.
+    """
+
+    frame_holes: tuple[str, ...] | None = None
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = super().serve(request, *args, **kwargs)  # type: ignore[misc]
+        if self.frame_holes is not None and caching.frame_allowed(request):
+            response = caching.serve_frame(
+                request,
+                page=self,
+                holes=self.frame_holes,
+                render=lambda: super(CachedPageMixin, self).serve(request, *args, **kwargs),  # type: ignore[misc]
+            )
+        else:
+            response = super().serve(request, *args, **kwargs)  # type: ignore[misc]
         return caching.mark_public(request, response, scopes=["site", f"page:{self.pk}", "funding"])  # type: ignore[attr-defined]
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)  # type: ignore[misc]
+        holes = getattr(request, caching.FRAME_HOLES_ATTR, None)
+        if holes:
+            context[slots.HOLES_KEY] = holes
         canonical = self.get_full_url(request)  # type: ignore[attr-defined]
         page_number = request.GET.get("page", "")
         if page_number.isdigit() and int(page_number) > 1:
@@ -52,6 +70,15 @@ class HomePage(CachedPageMixin, Page):
     content_panels = [*Page.content_panels, FieldPanel("tagline"), FieldPanel("featured_article")]
     subpage_types = ["publishing.SectionPage", "publishing.AuthorIndexPage"]
     max_count = 1
+
+    def route(self, request: HttpRequest, path_components: list[str]) -> Any:
+        from masthead.publishing.sites import route_below
+
+        if path_components:
+            found = route_below(self, request, path_components)
+            if found is not None:
+                return found
+        return super().route(request, path_components)
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from masthead.publishing import selectors
@@ -123,6 +150,9 @@ class ArticleTag(TaggedItemBase):
 
 class ArticlePage(CachedPageMixin, Page):
     """A story. The headline is the page title; the primary section is the parent page."""
+
+    # The discussion changes with every comment and reader; the rest is the same for all.
+    frame_holes = ("article_discussion",)
 
     standfirst = models.TextField(help_text="The summary under the headline, one or two sentences.")
     dateline = models.CharField(
