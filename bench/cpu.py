@@ -63,11 +63,17 @@ def _targets(info: dict[str, Any]) -> dict[str, tuple[str, str]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--system", default="masthead-sqlite", choices=["masthead-sqlite", "masthead-postgres"])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--system", default="masthead-sqlite", choices=["masthead-sqlite", "masthead-postgres"]
+    )
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--only", default="", help="comma-separated target names")
-    parser.add_argument("--profile", action="store_true", help="print a pyinstrument call tree of the measured requests")
+    parser.add_argument(
+        "--profile", action="store_true", help="print a pyinstrument call tree of the measured requests"
+    )
     args = parser.parse_args()
     info = _setup(args.system)
 
@@ -80,7 +86,9 @@ def main() -> None:
 
     targets = _targets(info)
     wanted = [name for name in args.only.split(",") if name] or list(targets)
-    posters = list(get_user_model().objects.filter(email__in=[POSTER_EMAIL.format(n) for n in range(POSTERS)]))
+    posters = list(
+        get_user_model().objects.filter(email__in=[POSTER_EMAIL.format(n) for n in range(POSTERS)])
+    )
     print(f"{'target':<18} {'cpu ms p50':>10} {'min':>7} {'max':>7} {'queries':>8} {'bytes':>9}")
     for name in wanted:
         method, path = targets[name]
@@ -96,7 +104,9 @@ def main() -> None:
             if method == "POST":
                 client.force_login(posters[index % len(posters)])
                 body = {
-                    "data": json.dumps({"body": f"A reader's view on {time.time_ns()}: the minutes show it."}),
+                    "data": json.dumps(
+                        {"body": f"A reader's view on {time.time_ns()}: the minutes show it."}
+                    ),
                     "content_type": "application/json",
                     "REMOTE_ADDR": f"10.9.{index % 250}.7",
                 }
@@ -111,7 +121,9 @@ def main() -> None:
             if profiler is not None and measured:
                 profiler.stop()
             if response.status_code >= 400:
-                raise SystemExit(f"{name}: {path} answered {response.status_code}: {response.content[:300]!r}")
+                raise SystemExit(
+                    f"{name}: {path} answered {response.status_code}: {response.content[:300]!r}"
+                )
             if measured:
                 samples.append(spent * 1000)
                 size = len(response.content)
@@ -120,7 +132,11 @@ def main() -> None:
             f" {queries.count:>8} {size:>9,}"
         )
         if profiler is not None:
-            print(profiler.output_text(color=False, show_all=False, time="percent_of_total"))
+            print(
+                profiler.output_text(
+                    color=False, show_all=bool(os.environ.get("BENCH_PROFILE_ALL")), time="percent_of_total"
+                )
+            )
 
 
 if __name__ == "__main__":

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from masthead.publishing.caching import purge_page
+from masthead.publishing.sites import sites_changed
 
 
 def _on_page_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
@@ -19,6 +21,8 @@ def connect() -> None:
     page_unpublished.connect(_on_page_changed, dispatch_uid="publishing.purge.unpublished")
     post_page_move.connect(_on_page_changed, dispatch_uid="publishing.purge.moved")
     post_delete.connect(_on_page_deleted, dispatch_uid="publishing.purge.deleted")
+    post_save.connect(sites_changed, sender=Site, dispatch_uid="publishing.purge.site_saved")
+    post_delete.connect(sites_changed, sender=Site, dispatch_uid="publishing.purge.site_deleted")
 
 
 def _on_page_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:

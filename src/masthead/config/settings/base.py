@@ -237,6 +237,9 @@ LOGGING = {
 
 # Run periodic jobs (scheduled publishing, campaign roll-over) inside each app server.
 MASTHEAD_SCHEDULER = env.env_bool("MASTHEAD_SCHEDULER", True)
+# Parts of pages that are the same for many readers (an article's frame, the discussion's first
+# page for anonymous readers) are kept in the cache and purged with their page-cache scopes.
+MASTHEAD_FRAGMENT_CACHE = env.env_bool("MASTHEAD_FRAGMENT_CACHE", True)
 
 # === publishing settings ===
 # The site-wide stylesheet lives in src/masthead/static/ (not inside an app), like base.html.
@@ -260,6 +263,10 @@ CACHES["renditions"] = {
 MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
     "masthead.publishing.caching.PageCacheMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("masthead.publishing.caching.PageCacheMiddleware") + 1,
+    "masthead.publishing.sites.SiteCacheMiddleware",
 )
 
 # === discussion settings ===

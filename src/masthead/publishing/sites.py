@@ -1,0 +1,81 @@
+"""Finding a request's Wagtail Site and page with fewer queries than Wagtail's defaults.
+
+Wagtail looks the Site up with a query on every request (``Site.find_for_request``), then
+walks the tree one level per query pair (a child by slug, then its specific row). Here:
+- each process keeps the Site (and its root page) per host and port, valid while the "site"
+  page-cache version stands: every publish, move, deletion and Site change bumps it, so a
+  stale Site or home page is never served from this copy;
+- a page below the home page is found by its ``url_path`` (indexed by migration 0004) in one
+  query, or two when it is not an article.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import split_domain_port
+from wagtail.models import Page, Site
+from wagtail.url_routing import RouteResult
+
+from masthead.core import pagecache
+
+_lock = threading.Lock()
+_sites: dict[tuple[str, int], tuple[str, Site | None]] = {}
+
+
+class SiteCacheMiddleware:
+    """Sets ``request._wagtail_site`` (Wagtail's own per-request cache) from this process's copy."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request._wagtail_site = site_for_request(request)  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+def site_for_request(request: HttpRequest) -> Site | None:
+    hostname = split_domain_port(request._get_raw_host())[0]  # type: ignore[attr-defined]
+    try:
+        port = int(request.get_port())
+    except ValueError:
+        port = 0
+    version = pagecache.version("site")
+    key = (hostname, port)
+    found = _sites.get(key)
+    if found is not None and found[0] == version:
+        return found[1]
+    site = Site._find_for_request(request)
+    if site is not None:
+        # Resolve the root page's specific object now, while this copy is still private.
+        _ = site.root_page.specific
+    with _lock:
+        if len(_sites) > 1000:
+            _sites.clear()
+        _sites[key] = (version, site)
+    return site
+
+
+def route_below(root: Page, request: HttpRequest, path_components: list[str]) -> RouteResult | None:
+    """The live page at ``path_components`` under ``root`` by its url_path, or None to let
+    Wagtail walk the tree (a path that is not a page, e.g. a sub-route)."""
+    from masthead.publishing.models import ArticlePage
+
+    url_path = f"{root.url_path}{'/'.join(path_components)}/"
+    page: Any = ArticlePage.objects.filter(url_path=url_path).first()
+    if page is None:
+        base = Page.objects.filter(url_path=url_path).first()
+        if base is None:
+            return None
+        page = base.specific
+    if not page.live:
+        raise Http404
+    return RouteResult(page)
+
+
+def sites_changed(**kwargs: Any) -> None:
+    transaction.on_commit(lambda: pagecache.bump("site"))
