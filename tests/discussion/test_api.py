@@ -160,3 +160,27 @@ def test_posting_a_comment_costs_a_fixed_few_queries(
     # The hot thread row is locked by the last statement before the commit, if at all.
     thread_updates = [n for n, sql in enumerate(queries) if sql.startswith('UPDATE "discussion_thread"')]
     assert thread_updates == ([] if status == "pending" else [len(queries) - 2])
+
+
+def test_anonymous_page_is_serialised_once_per_change(
+    client, thread, post, reader, commenter, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = f"{BASE}/threads/{thread.pk}/comments"
+    post(reader, "Kept once.")
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        second = client.get(url)
+    assert second.content == first.content and second["Content-Type"].startswith("application/json")
+    assert not [query for query in captured.captured_queries if "discussion_comment" in query["sql"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        post(commenter, "Seen at once.")
+    assert [c["html"] for c in _json(client.get(url))["comments"]] == [
+        "<p>Kept once.</p>",
+        "<p>Seen at once.</p>",
+    ]
+    # A signed-in reader's page is their own (their votes, their held comments): never the shared copy.
+    client.force_login(reader)
+    assert _json(client.get(url))["comment_count"] == 2

@@ -19,8 +19,8 @@ from django.urls import reverse
 from ninja import Header, NinjaAPI, Schema
 from ninja.security import django_auth
 
-from masthead.core import ratelimit
-from masthead.discussion import limits, presentation, selectors, services, views
+from masthead.core import pagecache, ratelimit
+from masthead.discussion import events, limits, presentation, selectors, services, views
 from masthead.discussion.models import Comment, Thread, ThreadState
 
 api = NinjaAPI(
@@ -30,6 +30,11 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
+
+
+# An anonymous page is kept until its thread changes; the timeout bounds what no version
+# tracks (a thread closing on its date).
+ANONYMOUS_PAGE_SECONDS = 60
 
 
 class CommentOut(Schema):
@@ -234,11 +239,24 @@ def page_thread(request: HttpRequest, page_id: int) -> dict[str, Any]:
 )
 def thread_comments(
     request: HttpRequest, thread_id: int, sort: str = "oldest", cursor: str | None = None
-) -> dict[str, Any]:
+) -> dict[str, Any] | HttpResponse:
     """A page of top-level comments (by ``sort``: oldest, newest, best, replies), with their first replies."""
     thread = views._thread(thread_id, request.user)
-    listing = selectors.thread_page(thread=thread, user=request.user, sort=sort, cursor=cursor)
-    return _page(request, thread, listing)
+    if request.user.is_authenticated:
+        listing = selectors.thread_page(thread=thread, user=request.user, sort=sort, cursor=cursor)
+        return _page(request, thread, listing)
+
+    def anonymous_json() -> str:
+        listing = selectors.thread_page(thread=thread, user=request.user, sort=sort, cursor=cursor)
+        data = PageOut.model_validate(_page(request, thread, listing)).model_dump()
+        return api.create_response(request, data, status=200).content.decode()
+
+    # Every anonymous reader gets the same JSON: serialise it once per change of the thread.
+    name = f"api:thread:{thread.pk}:{thread.state}:{selectors.clean_sort(sort)}:{cursor or ''}"
+    body = pagecache.cached_fragment(
+        name, [events.thread_scope(thread), "site"], anonymous_json, timeout=ANONYMOUS_PAGE_SECONDS
+    )
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
 @api.get("/comments/{comment_id}", response={200: PageOut, 404: Error}, url_name="comment")

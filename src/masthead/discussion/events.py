@@ -9,11 +9,16 @@ from masthead.discussion import live
 from masthead.discussion.models import Thread
 
 
+def thread_scope(thread: Thread) -> str:
+    """The page-cache scope of what shows ``thread``: its article's page, or the thread itself
+    (threads of embedding sites' pages)."""
+    return f"page:{thread.page_id}" if thread.page_id is not None else f"thread:{thread.pk}"
+
+
 def page_changed(thread: Thread) -> None:
-    """Purge cached copies of the page that shows ``thread`` once the transaction commits."""
-    if thread.page_id is not None:
-        scope = f"page:{thread.page_id}"
-        transaction.on_commit(lambda: pagecache.bump(scope))
+    """Purge cached copies of what shows ``thread`` once the transaction commits."""
+    scope = thread_scope(thread)
+    transaction.on_commit(lambda: pagecache.bump(scope))
 
 
 def comment_published(thread: Thread, comment_id: int) -> None:
