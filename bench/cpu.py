@@ -72,9 +72,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--only", default="", help="comma-separated target names")
     parser.add_argument(
+        "--no-fragments", action="store_true", help="MASTHEAD_FRAGMENT_CACHE=false: every part rendered"
+    )
+    parser.add_argument(
         "--profile", action="store_true", help="print a pyinstrument call tree of the measured requests"
     )
     args = parser.parse_args()
+    if args.no_fragments:
+        os.environ["MASTHEAD_FRAGMENT_CACHE"] = "false"
     info = _setup(args.system)
 
     from django.contrib.auth import get_user_model

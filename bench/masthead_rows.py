@@ -94,16 +94,13 @@ def prepare(system: str, *, site: bool) -> dict[str, Any]:
         _masthead(system, "migrate", "--noinput", "-v", "0")
         _masthead(system, "load_demo")
         mark_built(system, "demo")
-    # Once per measured commit (every run with --live): the code may have brought migrations or
-    # static files since the data was built. collectstatic compresses every file: minutes here.
-    code_mark = (
-        f"code-{CODE['src'].parent.name}" if CODE.get("src") and CODE["src"].parent != REPO_DIR else ""
-    )
-    if not code_mark or not is_built(system, code_mark):
+    # Whenever the measured code's migrations or static files differ from the last run's:
+    # collectstatic compresses every file, minutes here, so it runs only when they changed.
+    code_mark = f"code-{_schema_and_static_digest(CODE.get('src') or REPO_DIR / 'src')}"
+    if not is_built(system, code_mark):
         _masthead(system, "migrate", "--noinput", "-v", "0")
         _masthead(system, "collectstatic", "--noinput", "-v", "0")
-        if code_mark:
-            mark_built(system, code_mark)
+        mark_built(system, code_mark)
     if not is_built(system, "threads") or (site and not is_built(system, "site")):
         args = ["load", str(info_path)] + (["--site"] if site else [])
         subprocess.run(
@@ -115,6 +112,22 @@ def prepare(system: str, *, site: bool) -> dict[str, Any]:
         if site:
             mark_built(system, "site")
     return json.loads(info_path.read_text())
+
+
+def _schema_and_static_digest(src: Path) -> str:
+    """A digest of every migration and static file of the Masthead source at ``src``."""
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=8)
+    files = sorted(
+        path
+        for pattern in ("masthead/**/migrations/*.py", "masthead/**/static/**/*")
+        for path in src.glob(pattern)
+        if path.is_file()
+    )
+    for path in files:
+        digest.update(str(path.relative_to(src)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _clear_cache(system: str) -> None:
