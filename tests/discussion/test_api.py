@@ -140,7 +140,7 @@ def _data_queries(captured) -> list[str]:  # type: ignore[no-untyped-def]
     return [q["sql"] for q in captured.captured_queries if "masthead_cache" not in q["sql"]]
 
 
-@pytest.mark.parametrize(("hold_first", "status", "expected"), [(1, "pending", 12), (0, "visible", 14)])
+@pytest.mark.parametrize(("hold_first", "status", "expected"), [(1, "pending", 11), (0, "visible", 13)])
 def test_posting_a_comment_costs_a_fixed_few_queries(
     client, thread, reader, settings, hold_first, status, expected
 ) -> None:

@@ -168,3 +168,13 @@ def test_mode_changes_reach_screening_at_once_though_modes_are_cached(
     moderation_mode_set(mode=None, actor=moderator, page=section)
     moderation_mode_set(mode=None, actor=moderator, site=site)
     assert selectors.moderation_mode(article) == "trust"
+
+
+def test_a_sanction_however_made_reaches_screening_at_once(commenter, moderator, no_model) -> None:
+    assert screen_text(text="Before the ban", author=commenter).verdict != "reject"  # cached: no sanctions
+    sanction = Sanction.objects.create(
+        user=commenter, kind="ban", reason="Made in the shell", created_by=moderator
+    )
+    assert screen_text(text="After the ban", author=commenter).codes == ["banned"]
+    sanction.delete()
+    assert screen_text(text="After the unban", author=commenter).verdict != "reject"

@@ -15,10 +15,12 @@ from masthead.moderation.models import (
     Sanction,
     Standing,
 )
+from masthead.moderation.wordlists import LISTS_VERSION_KEY
 
 _SHADOW_KEY = "moderation:shadow-banned"
 _DOMAINS_KEY = "moderation:banned-domains"
 _MODES_KEY = "moderation:mode-settings"
+_SANCTIONED_KEY = "moderation:sanctioned"
 _CACHE_SECONDS = 300
 
 
@@ -58,13 +60,24 @@ def discussion_state(page: Any) -> str:
 
 
 def sanction_caches_changed() -> None:
-    cache.delete_many([_SHADOW_KEY, _DOMAINS_KEY])
+    cache.delete_many([_SHADOW_KEY, _DOMAINS_KEY, _SANCTIONED_KEY])
 
 
-def _mode_settings() -> list[tuple[int, str, str]]:
+def screening_reads() -> dict[str, Any]:
+    """The cached values screening reads for every comment, in one cache round trip (one
+    query on the database cache); pass the result as ``cached`` to the selectors below.
+    Missing ones are read from the database and cached by the selector that needs them."""
+    return dict(cache.get_many([_DOMAINS_KEY, _MODES_KEY, _SANCTIONED_KEY, LISTS_VERSION_KEY]))
+
+
+def _cached(key: str, cached: dict[str, Any] | None) -> Any:
+    return cache.get(key) if cached is None else cached.get(key)
+
+
+def _mode_settings(cached: dict[str, Any] | None = None) -> list[tuple[int, str, str]]:
     """Every mode setting as (1 for a page's, 0 for a site's; tree path; mode). Cached:
     screening asks for every comment, and there are only a few (sections, sites)."""
-    found = cache.get(_MODES_KEY)
+    found = _cached(_MODES_KEY, cached)
     if found is None:
         found = []
         for setting in ModerationSetting.objects.select_related("page", "site__root_page").order_by():
@@ -81,7 +94,7 @@ def mode_settings_changed() -> None:
     cache.delete(_MODES_KEY)
 
 
-def moderation_mode(page: Any) -> str:
+def moderation_mode(page: Any, *, cached: dict[str, Any] | None = None) -> str:
     """The mode for comments on ``page``: the deepest setting on its path, then its site's."""
     path = getattr(page, "path", "") or ""
     paths = {path[:end] for end in range(4, len(path) + 1, 4)}
@@ -90,7 +103,7 @@ def moderation_mode(page: Any) -> str:
         ranked = sorted(
             (
                 (kind, len(setting_path), mode)
-                for kind, setting_path, mode in _mode_settings()
+                for kind, setting_path, mode in _mode_settings(cached)
                 if setting_path in paths
             ),
             reverse=True,
@@ -114,26 +127,39 @@ def rejection_rate(standing: Standing) -> float:
     return recent.count("r") / len(recent) if recent else 0.0
 
 
-def active_sanction_kinds(user: Any) -> dict[str, Sanction]:
+def sanctioned_user_ids(*, cached: dict[str, Any] | None = None) -> frozenset[int]:
+    """Ids of readers with an active sanction of any kind, or one that ended lately. Cached:
+    most commenters have none, and then screening need not ask the database."""
+    ids = _cached(_SANCTIONED_KEY, cached)
+    if ids is None:
+        ids = sorted(set(Sanction.objects.active().values_list("user_id", flat=True)))
+        # An expired sanction stays in the set until the timeout: a needless query, not a miss.
+        cache.set(_SANCTIONED_KEY, ids, timeout=_CACHE_SECONDS)
+    return frozenset(ids)
+
+
+def active_sanction_kinds(user: Any, *, cached: dict[str, Any] | None = None) -> dict[str, Sanction]:
     """Kind -> the active sanction of that kind ending last."""
     found: dict[str, Sanction] = {}
+    if user.pk not in sanctioned_user_ids(cached=cached):
+        return found
     for sanction in Sanction.objects.active().filter(user=user).order_by("ends_at"):
         found[sanction.kind] = sanction
     return found
 
 
-def banned_domains() -> frozenset[str]:
+def banned_domains(*, cached: dict[str, Any] | None = None) -> frozenset[str]:
     """Banned email domains. Cached: screening asks for every comment."""
-    domains = cache.get(_DOMAINS_KEY)
+    domains = _cached(_DOMAINS_KEY, cached)
     if domains is None:
         domains = list(BannedDomain.objects.values_list("domain", flat=True))
         cache.set(_DOMAINS_KEY, domains, timeout=_CACHE_SECONDS)
     return frozenset(domains)
 
 
-def email_domain_banned(email: str) -> bool:
+def email_domain_banned(email: str, *, cached: dict[str, Any] | None = None) -> bool:
     parts = email.rsplit("@", 1)[-1].lower().split(".")
-    banned = banned_domains()
+    banned = banned_domains(cached=cached)
     # A ban on example.org covers mail.example.org too.
     return any(".".join(parts[index:]) in banned for index in range(len(parts) - 1))
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import ahocorasick
 from django.core.cache import cache
 
 from masthead.moderation.models import Phrase
 
-_VERSION_KEY = "moderation:lists:version"
+LISTS_VERSION_KEY = "moderation:lists:version"
 _lock = threading.Lock()
 _built: tuple[str, Matcher] | None = None
 
@@ -48,23 +49,25 @@ class Matcher:
         return list(found.values())
 
 
-def lists_version() -> str:
-    value = cache.get(_VERSION_KEY)
+def lists_version(*, cached: dict[str, Any] | None = None) -> str:
+    """The phrase lists' version; ``cached``: values already read from the cache (see
+    ``selectors.screening_reads``), which may hold it."""
+    value = cache.get(LISTS_VERSION_KEY) if cached is None else cached.get(LISTS_VERSION_KEY)
     if value is None:
         value = str(time.time_ns())
-        cache.add(_VERSION_KEY, value, timeout=None)
-        value = cache.get(_VERSION_KEY, value)
+        cache.add(LISTS_VERSION_KEY, value, timeout=None)
+        value = cache.get(LISTS_VERSION_KEY, value)
     return str(value)
 
 
 def lists_changed() -> None:
     """Call after any change to the phrase lists (every process rebuilds on its next screen)."""
-    cache.set(_VERSION_KEY, str(time.time_ns()), timeout=None)
+    cache.set(LISTS_VERSION_KEY, str(time.time_ns()), timeout=None)
 
 
-def current_matcher() -> Matcher:
+def current_matcher(*, cached: dict[str, Any] | None = None) -> Matcher:
     global _built
-    version = lists_version()
+    version = lists_version(cached=cached)
     built = _built
     if built is not None and built[0] == version:
         return built[1]

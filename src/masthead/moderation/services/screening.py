@@ -58,6 +58,7 @@ class _Screening:
     edited: bool
     warn: bool
     discussion_state: str | None = None
+    cached: dict[str, Any] = field(default_factory=dict)
     level: str = TrustLevel.NEW
     sanctions: dict[str, Sanction] = field(default_factory=dict)
     holds: list[tuple[str, str]] = field(default_factory=list)
@@ -77,7 +78,7 @@ def _check_account(s: _Screening) -> None:
     if s.author is None:
         return
     now = timezone.now()
-    if Sanction.Kind.BAN in s.sanctions or selectors.email_domain_banned(s.author.email):
+    if Sanction.Kind.BAN in s.sanctions or selectors.email_domain_banned(s.author.email, cached=s.cached):
         raise _Rejected("banned", "Your account may not post comments.")
     suspension = s.sanctions.get(Sanction.Kind.SUSPEND)
     if suspension is not None and (suspension.ends_at is None or suspension.ends_at > now):
@@ -114,7 +115,7 @@ def _check_repeat(s: _Screening) -> None:
 
 
 def _check_word_lists(s: _Screening) -> None:
-    matches = current_matcher().find(s.normalised)
+    matches = current_matcher(cached=s.cached).find(s.normalised)
     banned = sorted(match.phrase for match in matches if match.kind == "banned")
     if banned:
         raise _Rejected("banned_phrase", "This comment contains language this site does not allow.")
@@ -168,7 +169,7 @@ def _check_spam(s: _Screening) -> None:
 def _check_trust(s: _Screening) -> None:
     if s.author is None:
         return
-    mode = selectors.moderation_mode(s.article)
+    mode = selectors.moderation_mode(s.article, cached=s.cached)
     if s.level == TrustLevel.PREMODERATED:
         s.hold("premoderated", "A moderator set this commenter to pre-moderation")
     elif mode == "pre" and s.level != TrustLevel.TRUSTED:
@@ -213,8 +214,9 @@ def screen_text(
     """
     normalised = normalise(text)
     screening = _Screening(text, normalised, author, article, honeypot, edited, warn, discussion_state)
+    screening.cached = selectors.screening_reads()
     if author is not None:
-        screening.sanctions = selectors.active_sanction_kinds(author)
+        screening.sanctions = selectors.active_sanction_kinds(author, cached=screening.cached)
         screening.level = selectors.trust_level(author, sanctions=screening.sanctions)
     digest = fingerprint(normalised)
     try:
