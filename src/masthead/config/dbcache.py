@@ -67,6 +67,16 @@ class DatabaseCache(DjangoDatabaseCache):
             sql += f" WHERE {table}.{expires_column} < %s"
             params.append(connection.ops.adapt_datetimefield_value(now))
         with connection.cursor() as cursor:
+            if mode == "add":
+                # A rate limit add()s its counter on every hit but creates it only on the
+                # first of a window: reading first spares the others a write (and on SQLite
+                # the write lock, which even an upsert that changes nothing takes).
+                cursor.execute(
+                    f"SELECT 1 FROM {table} WHERE {key_column} = %s AND {expires_column} >= %s",  # noqa: S608 - quoted names
+                    [key, params[-1]],
+                )
+                if cursor.fetchone() is not None:
+                    return False
             self._cull_now_and_then(db, cursor, now)
             try:
                 cursor.execute(sql, params)
