@@ -222,3 +222,14 @@ def test_previews_and_writes_never_use_a_frame(rf, settings):
     assert not caching.frame_allowed(rf.post("/"))
     settings.MASTHEAD_FRAGMENT_CACHE = False
     assert not caching.frame_allowed(rf.get("/"))
+
+
+def test_a_page_made_private_is_no_longer_served_to_anonymous_readers(client, site_tree, settings, reader):
+    from wagtail.models import PageViewRestriction
+
+    settings.MASTHEAD_PAGE_CACHE = False
+    assert client.get(site_tree.budget.url).status_code == 200  # its frame is cached now
+    PageViewRestriction.objects.create(page=site_tree.budget, restriction_type=PageViewRestriction.LOGIN)
+    assert client.get(site_tree.budget.url).status_code == 302  # to sign in
+    client.force_login(reader)
+    assert client.get(site_tree.budget.url).status_code == 200

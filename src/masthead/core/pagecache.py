@@ -8,7 +8,9 @@ so apps purge what they changed without knowing which URLs showed it.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 from django.conf import settings
@@ -50,6 +52,40 @@ class NotShared(Exception):
         self.html = html
 
 
+class _Recent:
+    """This process's most recently used fragments, by their versioned key.
+
+    The key carries the versions of the fragment's scopes, so a purge from any process makes
+    it unreachable at once; the copy only saves fetching and decoding a large value again.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[str, tuple[float, str]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> str | None:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None:
+                return None
+            if entry[0] <= time.time():
+                del self.entries[key]
+                return None
+            self.entries.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: str, expires: float, html: str) -> None:
+        with self.lock:
+            self.entries[key] = (expires, html)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+_recent = _Recent(256)
+
+
 def cached_fragment(name: str, scopes: list[str], render: Callable[[], str], *, timeout: int) -> str:
     """``render()``'s HTML, shared by every process until one of ``scopes`` is bumped.
 
@@ -61,11 +97,15 @@ def cached_fragment(name: str, scopes: list[str], render: Callable[[], str], *, 
         if not settings.MASTHEAD_FRAGMENT_CACHE:
             return render()
         digest = hashlib.blake2s(name.encode(), digest_size=12).hexdigest()
-        key = f"frag:{digest}:{versions(scopes)}"
-        html = cache.get(key)
-        if html is None:
-            html = render()
-            cache.set(key, html, timeout=timeout)
-        return str(html)
+        key = f"frag:v2:{digest}:{versions(scopes)}"
+        html = _recent.get(key)
+        if html is not None:
+            return html
+        entry = cache.get(key)
+        if entry is None:
+            entry = (time.time() + timeout, render())
+            cache.set(key, entry, timeout=timeout)
+        _recent.put(key, entry[0], entry[1])
+        return str(entry[1])
     except NotShared as personal:
         return personal.html

@@ -23,12 +23,28 @@ def article_discussion(context: Context) -> str:
     request = context.get("request")
     if page is None or request is None or not getattr(page, "pk", None):
         return ""
+    user = getattr(request, "user", None)
+    focus = request.GET.get("comment", "")
+    if focus or (user is not None and user.is_authenticated):
+        return _discussion(page, request, user, focus)
+    # Every anonymous reader of a page sees the same first page: render it once per change
+    # (``page:<id>`` moves with every comment, vote, moderation decision and thread state;
+    # ``site`` with the discussion settings). The timeout bounds how stale "5 minutes ago" gets.
+    sort = presentation.sort_from(request)
+    name = f"discussion:{page.pk}:{sort}:{request.get_host()}:{request.path}"
+    return pagecache.cached_fragment(
+        name,
+        [f"page:{page.pk}", "site"],
+        lambda: _discussion(page, request, user, "", shared=True),
+        timeout=ANONYMOUS_BLOCK_SECONDS,
+    )
+
+
+def _discussion(page: Page, request: Any, user: Any, focus: str, *, shared: bool = False) -> str:
     thread = services.thread_for_page(page=page)
     if thread.state == ThreadState.HIDDEN:
         return ""
-    user = getattr(request, "user", None)
     listing = None
-    focus = request.GET.get("comment", "")
     if focus.isdigit():
         try:
             comment = selectors.access_comment(user=user, comment_id=int(focus))
@@ -36,27 +52,13 @@ def article_discussion(context: Context) -> str:
             comment = None
         if comment is not None and comment.thread_id == thread.pk:
             listing = selectors.comment_context(comment=comment, user=user)
-    if listing is not None:
-        return presentation.render_block(request, thread=thread, back_url=request.path, listing=listing)
-    sort = presentation.sort_from(request)
-    if user is not None and user.is_authenticated:
-        listing = selectors.thread_page(thread=thread, user=user, sort=sort)
-        return presentation.render_block(request, thread=thread, back_url=request.path, listing=listing)
-
-    def anonymous_block() -> str:
-        listing = selectors.thread_page(thread=thread, user=user, sort=sort)
-        html = presentation.render_block(request, thread=thread, back_url=request.path, listing=listing)
-        # With guest comments on, the block holds this reader's CSRF token.
-        if "csrfmiddlewaretoken" in html:
-            raise pagecache.NotShared(html)
-        return html
-
-    # Every anonymous reader of a page sees the same first page: render it once per change
-    # (``page:<id>`` moves with every comment, vote and moderation decision; ``site`` with the
-    # discussion settings). The timeout bounds how stale "5 minutes ago" gets.
-    name = f"discussion:{thread.pk}:{thread.state}:{sort}:{request.get_host()}:{request.path}"
-    scopes = [f"page:{page.pk}", "site"]
-    return pagecache.cached_fragment(name, scopes, anonymous_block, timeout=ANONYMOUS_BLOCK_SECONDS)
+    if listing is None:
+        listing = selectors.thread_page(thread=thread, user=user, sort=presentation.sort_from(request))
+    html = presentation.render_block(request, thread=thread, back_url=request.path, listing=listing)
+    # With guest comments on, the block holds this reader's CSRF token: not for sharing.
+    if shared and "csrfmiddlewaretoken" in html:
+        raise pagecache.NotShared(html)
+    return html
 
 
 def _candidate_page_ids(context: Context) -> set[int]:

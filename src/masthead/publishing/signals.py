@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models.signals import post_delete, post_save
-from wagtail.models import Site
+from wagtail.models import PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from masthead.publishing.caching import purge_page
@@ -23,6 +23,12 @@ def connect() -> None:
     post_delete.connect(_on_page_deleted, dispatch_uid="publishing.purge.deleted")
     post_save.connect(sites_changed, sender=Site, dispatch_uid="publishing.purge.site_saved")
     post_delete.connect(sites_changed, sender=Site, dispatch_uid="publishing.purge.site_deleted")
+    post_save.connect(
+        sites_changed, sender=PageViewRestriction, dispatch_uid="publishing.purge.privacy_saved"
+    )
+    post_delete.connect(
+        sites_changed, sender=PageViewRestriction, dispatch_uid="publishing.purge.privacy_deleted"
+    )
 
 
 def _on_page_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:

@@ -5,6 +5,7 @@ walks the tree one level per query pair (a child by slug, then its specific row)
 - each process keeps the Site (and its root page) per host and port, valid while the "site"
   page-cache version stands: every publish, move, deletion and Site change bumps it, so a
   stale Site or home page is never served from this copy;
+- privacy: while no page has a view restriction (per "site" version), none is looked up;
 - a page below the home page is found by its ``url_path`` (indexed by migration 0004) in one
   query, or two when it is not an article.
 """
@@ -18,13 +19,17 @@ from typing import Any
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import split_domain_port
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
 
 from masthead.core import pagecache
 
 _lock = threading.Lock()
 _sites: dict[tuple[str, int], tuple[str, Site | None]] = {}
+# Whether any page has a view restriction (privacy), per "site" version.
+_restrictions: dict[str, bool] = {}
+# The "site" version this thread's current request read, so later checks need not read it again.
+_request_state = threading.local()
 
 
 class SiteCacheMiddleware:
@@ -35,7 +40,10 @@ class SiteCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request._wagtail_site = site_for_request(request)  # type: ignore[attr-defined]
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _request_state.version = None
 
 
 def site_for_request(request: HttpRequest) -> Site | None:
@@ -45,6 +53,7 @@ def site_for_request(request: HttpRequest) -> Site | None:
     except ValueError:
         port = 0
     version = pagecache.version("site")
+    _request_state.version = version
     key = (hostname, port)
     found = _sites.get(key)
     if found is not None and found[0] == version:
@@ -77,5 +86,21 @@ def route_below(root: Page, request: HttpRequest, path_components: list[str]) ->
     return RouteResult(page)
 
 
+def view_restrictions_exist() -> bool:
+    """Whether any page is private (Wagtail's view restrictions). Most sites have none, and
+    then no page needs Wagtail's two privacy queries per request."""
+    version = getattr(_request_state, "version", None) or pagecache.version("site")
+    found = _restrictions.get(version)
+    if found is None:
+        found = PageViewRestriction.objects.exists()
+        with _lock:
+            _restrictions.clear()
+            _restrictions[version] = found
+    return found
+
+
 def sites_changed(**kwargs: Any) -> None:
+    # Now for this process's next request, and again after commit, so no other process keeps
+    # what it read before the change was visible under the new version.
+    pagecache.bump("site")
     transaction.on_commit(lambda: pagecache.bump("site"))

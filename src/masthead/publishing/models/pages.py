@@ -12,7 +12,7 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
 from masthead.core import slots
@@ -40,6 +40,13 @@ class CachedPageMixin:
         else:
             response = super().serve(request, *args, **kwargs)  # type: ignore[misc]
         return caching.mark_public(request, response, scopes=["site", f"page:{self.pk}", "funding"])  # type: ignore[attr-defined]
+
+    def get_view_restrictions(self) -> Any:
+        from masthead.publishing.sites import view_restrictions_exist
+
+        if not view_restrictions_exist():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()  # type: ignore[misc]
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)  # type: ignore[misc]
