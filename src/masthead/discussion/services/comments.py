@@ -196,6 +196,8 @@ def comment_create(
         raise ValidationError("That comment cannot be replied to.")
     result = _screen(body=body, author=author, thread=thread, honeypot=honeypot)
     status = S.VISIBLE if result.verdict == "publish" else S.PENDING
+    # Rendered before the transaction: on SQLite it holds the only write lock.
+    body_html = render_markdown(body)
     try:
         with transaction.atomic():
             comment = _insert(
@@ -203,6 +205,7 @@ def comment_create(
                 parent=parent,
                 author=author,
                 body=body,
+                body_html=body_html,
                 status=status,
                 result=result,
                 guest_name=guest_name.strip()[:60] if author is None else "",
@@ -258,7 +261,7 @@ def _insert(*, thread: Thread, parent: Comment | None, now: datetime, **fields: 
             in_preview=parent.in_preview and rank <= preview_replies and depth <= preview_depth,
             created_at=now,
         )
-    comment.body_html = render_markdown(fields["body"])
+    comment.body_html = fields.pop("body_html")
     comment.body_source = fields.pop("body")
     comment.status = fields.pop("status")
     comment.moderation_reasons = list(fields.pop("result").reasons)
@@ -279,12 +282,13 @@ def comment_edit(*, comment: Comment, actor: Any, body: str, now: datetime | Non
         return comment
     thread = comment.thread
     result = _screen(body=body, author=actor, thread=thread)
+    body_html = render_markdown(body)
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         CommentRevision.objects.create(comment=locked, body_source=locked.body_source, created_at=now)
         old_status = locked.status
         locked.body_source = body
-        locked.body_html = render_markdown(body)
+        locked.body_html = body_html
         locked.edited_at = now
         locked.moderation_reasons = list(result.reasons)
         if result.verdict == "hold" and old_status == S.VISIBLE:
