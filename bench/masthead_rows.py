@@ -34,7 +34,7 @@ CODE: dict[str, Path] = {}
 STATIC_NAME = "bench/article-thread-10k.html"
 
 
-def _env(system: str, *, page_cache: bool) -> dict[str, str]:
+def _env(system: str, *, page_cache: bool, fragments: bool = True) -> dict[str, str]:
     root = data_dir(system)
     secret = root / "secret-key"
     if not secret.exists():
@@ -51,6 +51,7 @@ def _env(system: str, *, page_cache: bool) -> dict[str, str]:
         "DEBUG": "false",
         "MASTHEAD_DATA_DIR": str(root),
         "MASTHEAD_PAGE_CACHE": "true" if page_cache else "false",
+        "MASTHEAD_FRAGMENT_CACHE": "true" if fragments else "false",
         # Posting comes from one machine: one proxy hop lets each simulated reader have an address.
         "TRUSTED_PROXY_COUNT": "1",
         "DISCUSSION_DEMO_THREAD_SIZE": "0",
@@ -141,10 +142,10 @@ def _clear_cache(system: str) -> None:
             conn.execute("DELETE FROM masthead_cache")
 
 
-def _server(system: str, opts: Options, *, page_cache: bool) -> Server:
+def _server(system: str, opts: Options, *, page_cache: bool, fragments: bool = True) -> Server:
     port = free_port()
     argv = [str(BIN / "masthead"), "serve", "--workers", str(opts.workers), "--port", str(port)]
-    env = _env(system, page_cache=page_cache)
+    env = _env(system, page_cache=page_cache, fragments=fragments)
     return Server(system, argv, env=env, port=port, log=LOG_DIR / f"{system}.log", cwd=REPO_DIR).start(
         ready_path="/not-a-page/"
     )
@@ -323,6 +324,22 @@ def _cached_rows(system: str, info: dict[str, Any], opts: Options, with_static: 
     return rows
 
 
+def _rendered_row(system: str, info: dict[str, Any], opts: Options) -> list[Row]:
+    """The 10k article with every part rendered for the request (``MASTHEAD_FRAGMENT_CACHE=false``):
+    what a reader costs when no cached frame or discussion block can answer."""
+    thread = info["threads"]["thread-10k"]
+    with _server(system, opts, page_cache=False, fragments=False) as server:
+        measured = get_row(
+            server,
+            system=system,
+            scenario="thread-10k-rendered",
+            path=thread["path"],
+            opts=opts,
+            expect=_expect('id="comment-'),
+        )
+    return [measured.row]
+
+
 def run(
     opts: Options, *, systems: set[str], scenarios: set[str], site: bool, run_tag: str, code: Path
 ) -> list[Row]:
@@ -338,6 +355,8 @@ def run(
         measured = system in systems
         if measured:
             rows += _uncached_rows(system, info, opts, scenarios, run_tag)
+            if "thread-10k" in scenarios:
+                rows += _rendered_row(system, info, opts)
         elif "article-cached" in scenarios:
             with _server(system, opts, page_cache=False) as server:
                 _save_static(system, server, info)
