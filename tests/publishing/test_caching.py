@@ -210,6 +210,7 @@ def test_routing_by_path_finds_live_pages_only(client, site_tree, settings):
     assert client.get(site_tree.budget.url).status_code == 200
     assert client.get(f"{site_tree.budget.url}more/").status_code == 404
     assert client.get(f"{section_url}no-such-story/").status_code == 404
+    assert client.get(site_tree.older.url).status_code == 200  # its route is kept now
     site_tree.older.unpublish()
     assert client.get(site_tree.older.url).status_code == 404
 

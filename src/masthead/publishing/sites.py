@@ -7,7 +7,8 @@ walks the tree one level per query pair (a child by slug, then its specific row)
   stale Site or home page is never served from this copy;
 - privacy: while no page has a view restriction (per "site" version), none is looked up;
 - a page below the home page is found by its ``url_path`` (indexed by migration 0004) in one
-  query, or two when it is not an article.
+  query, or two when it is not an article, and kept per process while the "site" version
+  stands.
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ from masthead.core import pagecache
 
 _lock = threading.Lock()
 _sites: dict[tuple[str, int], tuple[str, Site | None]] = {}
+# Pages by url_path, per "site" version: every publish, unpublish, move and deletion bumps it,
+# so a page object is reused only while nothing on the site changed. Served pages are only
+# read (their frame is cached too), so threads may share them.
+ROUTES_KEPT = 2000
+_routes: dict[str, tuple[str, Any]] = {}
 # Whether any page has a view restriction (privacy), per "site" version.
 _restrictions: dict[str, bool] = {}
 # The "site" version this thread's current request read, so later checks need not read it again.
@@ -75,12 +81,21 @@ def route_below(root: Page, request: HttpRequest, path_components: list[str]) ->
     from masthead.publishing.models import ArticlePage
 
     url_path = f"{root.url_path}{'/'.join(path_components)}/"
-    page: Any = ArticlePage.objects.filter(url_path=url_path).first()
-    if page is None:
-        base = Page.objects.filter(url_path=url_path).first()
-        if base is None:
-            return None
-        page = base.specific
+    version = getattr(_request_state, "version", None) or pagecache.version("site")
+    known = _routes.get(url_path)
+    if known is not None and known[0] == version:
+        page: Any = known[1]
+    else:
+        page = ArticlePage.objects.filter(url_path=url_path).first()
+        if page is None:
+            base = Page.objects.filter(url_path=url_path).first()
+            if base is None:
+                return None
+            page = base.specific
+        with _lock:
+            if len(_routes) >= ROUTES_KEPT:
+                _routes.clear()
+            _routes[url_path] = (version, page)
     if not page.live:
         raise Http404
     return RouteResult(page)
