@@ -27,11 +27,11 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "src"), str(REPO)]
 
 
-def _setup(system: str) -> dict[str, Any]:
+def _setup(system: str, *, fragments: bool) -> dict[str, Any]:
     from bench import masthead_rows
     from bench.work import data_dir
 
-    env = masthead_rows._env(system, page_cache=False)
+    env = masthead_rows._env(system, page_cache=False, fragments=fragments)
     env.pop("PYTHONPATH", None)
     os.environ.update(env)
     import django
@@ -78,9 +78,7 @@ def main() -> None:
         "--profile", action="store_true", help="print a pyinstrument call tree of the measured requests"
     )
     args = parser.parse_args()
-    if args.no_fragments:
-        os.environ["MASTHEAD_FRAGMENT_CACHE"] = "false"
-    info = _setup(args.system)
+    info = _setup(args.system, fragments=not args.no_fragments)
 
     from django.contrib.auth import get_user_model
     from django.db import connection
