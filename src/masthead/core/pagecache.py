@@ -12,11 +12,13 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 
 _TIMEOUT = 60 * 60 * 24 * 7
+T = TypeVar("T")
 
 
 def version(scope: str) -> str:
@@ -52,38 +54,38 @@ class NotShared(Exception):
         self.html = html
 
 
-class _Recent:
-    """This process's most recently used fragments, by their versioned key.
-
-    The key carries the versions of the fragment's scopes, so a purge from any process makes
-    it unreachable at once; the copy only saves fetching and decoding a large value again.
-    """
+class LocalCopies(Generic[T]):
+    """A process's most recently used values, in front of the shared cache (least recently
+    used go first). Callers key them so that a purge from any process makes them unreachable
+    (a versioned key, or a token checked on every use); a copy only saves fetching and
+    decoding a large value again."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.entries: OrderedDict[str, tuple[float, str]] = OrderedDict()
+        self.entries: OrderedDict[str, T] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: str) -> str | None:
+    def get(self, key: str) -> T | None:
         with self.lock:
-            entry = self.entries.get(key)
-            if entry is None:
-                return None
-            if entry[0] <= time.time():
-                del self.entries[key]
-                return None
-            self.entries.move_to_end(key)
-            return entry[1]
+            value = self.entries.get(key)
+            if value is not None:
+                self.entries.move_to_end(key)
+            return value
 
-    def put(self, key: str, expires: float, html: str) -> None:
+    def put(self, key: str, value: T) -> None:
         with self.lock:
-            self.entries[key] = (expires, html)
+            self.entries[key] = value
             self.entries.move_to_end(key)
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
 
+    def discard(self, key: str) -> None:
+        with self.lock:
+            self.entries.pop(key, None)
 
-_recent = _Recent(256)
+
+# Fragments by versioned key: (expiry time, HTML).
+_recent: LocalCopies[tuple[float, str]] = LocalCopies(256)
 
 
 def cached_fragment(name: str, scopes: list[str], render: Callable[[], str], *, timeout: int) -> str:
@@ -98,14 +100,14 @@ def cached_fragment(name: str, scopes: list[str], render: Callable[[], str], *, 
             return render()
         digest = hashlib.blake2s(name.encode(), digest_size=12).hexdigest()
         key = f"frag:v2:{digest}:{versions(scopes)}"
-        html = _recent.get(key)
-        if html is not None:
-            return html
+        recent = _recent.get(key)
+        if recent is not None and recent[0] > time.time():
+            return recent[1]
         entry = cache.get(key)
         if entry is None:
             entry = (time.time() + timeout, render())
             cache.set(key, entry, timeout=timeout)
-        _recent.put(key, entry[0], entry[1])
+        _recent.put(key, (entry[0], entry[1]))
         return str(entry[1])
     except NotShared as personal:
         return personal.html

@@ -11,9 +11,7 @@ bumps ``page:<id>``, funding bumps ``funding``. See docs/publishing.md.
 from __future__ import annotations
 
 import hashlib
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -33,39 +31,9 @@ _KEY_PREFIX = "page:v2:"
 LOCAL_ENTRIES = 500
 
 
-class _LocalEntries:
-    """This process's most recently served entries, in front of the shared cache.
-
-    An entry is still only served while its scopes' versions token matches, read from the
-    shared cache on every hit, so a purge from any process takes effect at once; the local
-    copy only saves fetching and unpickling the page body.
-    """
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.entries: OrderedDict[str, dict[str, Any]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: str) -> dict[str, Any] | None:
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is not None:
-                self.entries.move_to_end(key)
-            return entry
-
-    def put(self, key: str, entry: dict[str, Any]) -> None:
-        with self.lock:
-            self.entries[key] = entry
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-    def discard(self, key: str) -> None:
-        with self.lock:
-            self.entries.pop(key, None)
-
-
-_local = _LocalEntries(LOCAL_ENTRIES)
+# This process's most recently served entries; each is still checked against its scopes'
+# versions token on every hit, so a purge from any process takes effect at once.
+_local: pagecache.LocalCopies[dict[str, Any]] = pagecache.LocalCopies(LOCAL_ENTRIES)
 
 
 def mark_public(request: HttpRequest, response: HttpResponse, *, scopes: list[str]) -> HttpResponse:
