@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
@@ -42,6 +44,55 @@ def test_rate_limit_counts_per_key_and_refuses_past_the_limit():
     assert [ratelimit.hit("t", ["a"], limit) for _ in range(4)] == [True, True, True, False]
     assert ratelimit.hit("t", ["b"], limit) is True
     assert ratelimit.hit("other", ["a"], limit) is True
+
+
+@pytest.mark.django_db
+def test_rate_limit_refuses_when_any_key_is_over_and_counts_every_key_each_time():
+    limit = ratelimit.Limit(count=2, seconds=60)
+    assert ratelimit.hit("t", ["net:x", "user:1"], limit) is True
+    assert ratelimit.hit("t", ["net:x", "user:2"], limit) is True
+    # user:3 is new, but the network has had its two.
+    assert ratelimit.hit("t", ["net:x", "user:3"], limit) is False
+    assert ratelimit.hit("t", ["user:3"], limit) is True
+    assert ratelimit.hit("t", ["user:3"], limit) is False
+    assert ratelimit.hit("t", [], limit) is True
+
+
+@pytest.mark.django_db
+def test_rate_limit_windows_end_and_their_database_counts_are_dropped(settings, monkeypatch):
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        pytest.skip("this run counts in Redis, where keys expire by themselves")
+    from masthead.core.models import RateCount
+
+    limit = ratelimit.Limit(count=1, seconds=60)
+    clock = [6_000.0]
+    monkeypatch.setattr(ratelimit.time, "time", lambda: clock[0])
+    assert ratelimit.hit("t", ["a"], limit) is True
+    assert ratelimit.hit("t", ["a"], limit) is False
+    clock[0] += 60  # the next window
+    assert ratelimit.hit("t", ["a"], limit) is True
+    assert RateCount.objects.count() == 2
+    assert ratelimit.delete_expired() == 0  # the first window ends as the second starts
+    clock[0] += 1
+    assert ratelimit.delete_expired() == 1
+    assert list(RateCount.objects.values_list("name", "count")) == [("rl:t:a:101", 1)]
+    assert RateCount.objects.get().expires_at == 102 * 60
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_rate_limit_keys_expire_in_redis(settings):
+    from django.core.cache import cache
+
+    assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+    limit = ratelimit.Limit(count=5, seconds=60)
+    assert ratelimit.hit("ttl", ["a"], limit) is True
+    assert ratelimit.hit("ttl", ["a"], limit) is True
+    window = int(time.time() // 60)
+    key = cache.make_and_validate_key(f"rl:ttl:a:{window}")
+    client = cache._cache.get_client()
+    assert int(client.get(key)) == 2
+    assert 0 < client.ttl(key) <= 61
 
 
 @pytest.mark.django_db

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from masthead.core.models import RateCount
 from masthead.core.ratelimit import Limit
 from masthead.moderation import limits
 
@@ -80,11 +82,17 @@ def test_downloads_appeals_and_deletion_are_limited(client, reader, tight) -> No
     assert codes == [200, 200, 429]
 
 
-def test_limits_use_the_database_cache_without_redis(settings, client, reader, comments, tight) -> None:
+def test_limits_are_counted_in_the_database_without_redis(settings, client, reader, comments, tight) -> None:
     if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
         pytest.skip("this run uses Redis; see test_limits_use_redis")
     assert settings.CACHES["default"]["BACKEND"] == "masthead.config.dbcache.DatabaseCache"
     _check_report_limit(client, reader, comments)
+    counts = dict(RateCount.objects.values_list("name", "count"))
+    window = int(time.time() // 3600)
+    assert counts == {
+        f"rl:moderation.report:user:{reader.pk}:{window}": 4,
+        f"rl:moderation.report:net:127.0.0.0/24:{window}": 4,
+    }
 
 
 @pytest.mark.redis

@@ -1,7 +1,10 @@
-"""Fixed-window rate limits on Django's cache (Redis when REDIS_URL is set, else the database).
+"""Fixed-window rate limits, counted in Redis when the cache is Redis, else in the database.
 
 Every write a reader can make calls :func:`hit` with a scope and the keys it is limited
 by (the account and the client's IP network), and refuses the write when it returns False.
+A hit is one round trip whatever the number of keys: one Redis pipeline (INCR and EXPIRE
+per key), or one upsert into ``core_ratecount`` that returns every key's new count. Every
+write a reader makes pays for it, so it is kept to that one trip.
 """
 
 from __future__ import annotations
@@ -11,8 +14,12 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.db import connection
 from django.http import HttpRequest
+
+from masthead.core.models import RateCount
 
 
 @dataclass(frozen=True)
@@ -54,16 +61,48 @@ def request_keys(request: HttpRequest) -> list[str]:
 def hit(scope: str, keys: list[str], limit: Limit) -> bool:
     """Count one attempt against every key; False when any key is over ``limit``."""
     window = int(time.time() // limit.seconds)
-    allowed = True
-    for key in keys:
-        cache_key = f"rl:{scope}:{key}:{window}"
-        # add() then incr() is atomic on Redis and close enough on the database cache.
-        cache.add(cache_key, 0, timeout=limit.seconds + 1)
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:
-            cache.set(cache_key, 1, timeout=limit.seconds + 1)
-            count = 1
-        if count > limit.count:
-            allowed = False
-    return allowed
+    names = list(dict.fromkeys(f"rl:{scope}:{key}:{window}" for key in keys))
+    if not names:
+        return True
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        counts = _count_in_redis(backend, names, ttl=limit.seconds + 1)
+    else:
+        counts = _count_in_database(names, expires_at=(window + 1) * limit.seconds)
+    return all(count <= limit.count for count in counts)
+
+
+def _count_in_redis(backend: RedisCache, names: list[str], *, ttl: int) -> list[int]:
+    # The key names a window, so renewing its expiry on every hit only keeps it a little
+    # longer; plain EXPIRE (not EXPIRE NX) works on every Redis version.
+    client = backend._cache.get_client(None, write=True)
+    pipe = client.pipeline(transaction=False)
+    for name in names:
+        key = backend.make_and_validate_key(name)
+        pipe.incr(key)
+        pipe.expire(key, ttl)
+    return [int(count) for count in pipe.execute()[0::2]]
+
+
+def _count_in_database(names: list[str], *, expires_at: float) -> list[int]:
+    table = connection.ops.quote_name(RateCount._meta.db_table)
+    rows = ", ".join(["(%s, 1, %s)"] * len(names))
+    params: list[object] = []
+    for name in names:
+        params += [name, expires_at]
+    # SQLite (3.35+) and PostgreSQL both upsert and return the new counts in one statement.
+    # Only the quoted table name and placeholders are formatted in; the values are parameters.
+    sql = (
+        f"INSERT INTO {table} (name, count, expires_at) VALUES {rows} "  # noqa: S608
+        f"ON CONFLICT (name) DO UPDATE SET count = {table}.count + 1 RETURNING name, count"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        counts = dict(cursor.fetchall())
+    return [counts[name] for name in names]
+
+
+def delete_expired() -> int:
+    """Drop the database's counts of windows that have ended (a periodic job)."""
+    deleted, _ = RateCount.objects.filter(expires_at__lt=time.time()).delete()
+    return deleted
