@@ -109,7 +109,9 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let readers and one writer work at once; IMMEDIATE
-    # transactions stop two writers from deadlocking on lock upgrade.
+    # transactions stop two writers from deadlocking on lock upgrade. Masthead's backend
+    # queues writers on a file lock rather than SQLite's sleeping busy handler.
+    DATABASES["default"]["ENGINE"] = "masthead.config.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
