@@ -43,9 +43,11 @@ def _setup(system: str, *, fragments: bool) -> dict[str, Any]:
 class _Queries:
     def __init__(self) -> None:
         self.count = 0
+        self.statements: list[str] = []
 
     def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         self.count += 1
+        self.statements.append(sql)
         return execute(sql, params, many, context)
 
 
@@ -77,6 +79,7 @@ def main() -> None:
     parser.add_argument(
         "--profile", action="store_true", help="print a pyinstrument call tree of the measured requests"
     )
+    parser.add_argument("--sql", action="store_true", help="print the statements of each target's last request")
     args = parser.parse_args()
     info = _setup(args.system, fragments=not args.no_fragments)
 
@@ -85,10 +88,12 @@ def main() -> None:
     from django.test import Client
     from pyinstrument import Profiler
 
-    from bench.masthead_load import POSTER_EMAIL, POSTERS
+    from bench.masthead_load import POSTER_EMAIL, POSTERS, regular_standing
 
     targets = _targets(info)
     wanted = [name for name in args.only.split(",") if name] or list(targets)
+    if "post" in wanted:
+        regular_standing()  # as the served posting row does: their comments publish
     posters = list(
         get_user_model().objects.filter(email__in=[POSTER_EMAIL.format(n) for n in range(POSTERS)])
     )
@@ -114,6 +119,7 @@ def main() -> None:
                     "REMOTE_ADDR": f"10.9.{index % 250}.7",
                 }
             queries.count = 0
+            queries.statements = []
             measured = index >= 3
             if profiler is not None and measured:
                 profiler.start()
@@ -134,6 +140,9 @@ def main() -> None:
             f"{name:<18} {statistics.median(samples):>10.1f} {min(samples):>7.1f} {max(samples):>7.1f}"
             f" {queries.count:>8} {size:>9,}"
         )
+        if args.sql:
+            for number, statement in enumerate(queries.statements, 1):
+                print(f"  {number:>2}. {statement[:300]}")
         if profiler is not None:
             print(
                 profiler.output_text(
