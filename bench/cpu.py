@@ -79,7 +79,9 @@ def main() -> None:
     parser.add_argument(
         "--profile", action="store_true", help="print a pyinstrument call tree of the measured requests"
     )
-    parser.add_argument("--sql", action="store_true", help="print the statements of each target's last request")
+    parser.add_argument(
+        "--sql", action="store_true", help="print the statements of each target's last request"
+    )
     args = parser.parse_args()
     info = _setup(args.system, fragments=not args.no_fragments)
 

@@ -15,7 +15,9 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 
 _TIMEOUT = 60 * 60 * 24 * 7
 T = TypeVar("T")
@@ -39,6 +41,29 @@ def versions(scopes: list[str]) -> str:
         str(found[key]) if key in found else version(scope) for key, scope in zip(keys, scopes, strict=True)
     ]
     return hashlib.blake2s("|".join(parts).encode(), digest_size=8).hexdigest()
+
+
+def after_change(function: Callable[[], object]) -> None:
+    """Run ``function``, a cache write that follows a database change, once the change is in.
+
+    Usually after the transaction commits, so no reader caches the old state under a new
+    version. When the cache is a table of the same SQLite database, at once instead: the
+    write joins the change's transaction (readers see both or neither), and SQLite's single
+    write lock is taken once per change rather than once more per cache write.
+    """
+    if _cache_in_this_sqlite_transaction():
+        function()
+    else:
+        transaction.on_commit(function)
+
+
+def _cache_in_this_sqlite_transaction() -> bool:
+    backend = caches["default"]
+    if not isinstance(backend, DatabaseCache):
+        return False
+    alias = router.db_for_write(backend.cache_model_class)
+    connection = connections[alias]
+    return alias == DEFAULT_DB_ALIAS and connection.vendor == "sqlite" and connection.in_atomic_block
 
 
 def bump(scope: str) -> None:

@@ -16,15 +16,15 @@ def thread_scope(thread: Thread) -> str:
 
 
 def page_changed(thread: Thread) -> None:
-    """Purge cached copies of what shows ``thread`` once the transaction commits."""
+    """Purge cached copies of what shows ``thread`` once the change is in (``pagecache.after_change``)."""
     scope = thread_scope(thread)
-    transaction.on_commit(lambda: pagecache.bump(scope))
+    pagecache.after_change(lambda: pagecache.bump(scope))
 
 
 def comment_published(thread: Thread, comment_id: int) -> None:
-    """Tell live readers of ``thread`` that a comment appeared (after commit)."""
+    """Tell live readers of ``thread`` that a comment appeared, once it is in."""
     thread_id = thread.pk
-    transaction.on_commit(lambda: live.announce(thread_id, comment_id))
+    pagecache.after_change(lambda: live.announce(thread_id, comment_id))
 
 
 def settings_changed(**kwargs: object) -> None:

@@ -112,6 +112,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # transactions stop two writers from deadlocking on lock upgrade. Masthead's backend
     # queues writers on a file lock rather than SQLite's sleeping busy handler.
     DATABASES["default"]["ENGINE"] = "masthead.config.sqlite"
+    # Spelt out because pytest-django recognises Django's engine name only: tests run in
+    # memory (one database per xdist worker), as they would with Django's SQLite backend.
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
