@@ -326,6 +326,32 @@ def test_anonymous_first_page_is_rendered_once_per_change(
     assert "First view." in block and "Second view." in block
 
 
+def test_anonymous_permalink_context_is_rendered_once_per_change_and_made_up_ids_are_not_kept(
+    client, news_article, say, reader, settings, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    settings.MASTHEAD_PAGE_CACHE = False
+    root = say(reader, "The root of it.")
+    reply = say(reader, "A reply worth linking to.", parent=root)
+    url = f"{news_article.url}?comment={reply.pk}"
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        block = _discussion(client.get(url))
+    assert f'id="comment-{reply.pk}"' in block and "is-focus" in block
+    assert not [query for query in captured.captured_queries if "discussion_comment" in query["sql"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        say(reader, "A second reply.", parent=root)
+    assert "A second reply." in _discussion(client.get(url))
+    # An id that is no comment of this thread gets the first page, rendered for this request only.
+    cache.clear()
+    for made_up in (999_999, 999_998):
+        assert "The root of it." in _discussion(client.get(f"{news_article.url}?comment={made_up}"))
+    with CaptureQueriesContext(connection) as captured:
+        client.get(f"{news_article.url}?comment=999999")
+    assert [query for query in captured.captured_queries if "discussion_comment" in query["sql"]]
+
+
 def test_signed_in_reader_never_gets_the_anonymous_copy(client, news_article, news_thread, reader, settings):
     settings.MASTHEAD_PAGE_CACHE = False
     settings.MODERATION_MODE = "pre"

@@ -290,7 +290,7 @@ def comment_post(
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ) -> tuple[int, dict[str, Any]]:
     """Post a comment, or a reply with ``parent_id``. Repeat-safe with ``Idempotency-Key`` or ``client_token``."""
-    thread = views._thread(thread_id, request.user)
+    thread = views._thread(thread_id, request.user, writing=True)
     _writer(request, "discussion:post", limits.POST)
     parent = None
     if payload.parent_id is not None:

@@ -25,17 +25,18 @@ def article_discussion(context: Context) -> str:
         return ""
     user = getattr(request, "user", None)
     focus = request.GET.get("comment", "")
-    if focus or (user is not None and user.is_authenticated):
+    if (focus and not focus.isdigit()) or (user is not None and user.is_authenticated):
         return _discussion(page, request, user, focus)
-    # Every anonymous reader of a page sees the same first page: render it once per change
+    # Every anonymous reader of a page sees the same first page, and of a permalink the same
+    # context (a shared link to one comment draws many): render each once per change
     # (``page:<id>`` moves with every comment, vote, moderation decision and thread state;
     # ``site`` with the discussion settings). The timeout bounds how stale "5 minutes ago" gets.
     sort = presentation.sort_from(request)
-    name = f"discussion:{page.pk}:{sort}:{request.get_host()}:{request.path}"
+    name = f"discussion:{page.pk}:{sort}:{request.get_host()}:{request.path}:{focus}"
     return pagecache.cached_fragment(
         name,
         [f"page:{page.pk}", "site"],
-        lambda: _discussion(page, request, user, "", shared=True),
+        lambda: _discussion(page, request, user, focus, shared=True),
         timeout=ANONYMOUS_BLOCK_SECONDS,
     )
 
@@ -52,11 +53,14 @@ def _discussion(page: Page, request: Any, user: Any, focus: str, *, shared: bool
             comment = None
         if comment is not None and comment.thread_id == thread.pk:
             listing = selectors.comment_context(comment=comment, user=user)
+    unknown_focus = bool(focus) and listing is None
     if listing is None:
         listing = selectors.thread_page(thread=thread, user=user, sort=presentation.sort_from(request))
     html = presentation.render_block(request, thread=thread, back_url=request.path, listing=listing)
     # With guest comments on, the block holds this reader's CSRF token: not for sharing.
-    if shared and "csrfmiddlewaretoken" in html:
+    # Nor is a first page reached through an id that is no comment here: made-up ids must
+    # not fill the cache.
+    if shared and ("csrfmiddlewaretoken" in html or unknown_focus):
         raise pagecache.NotShared(html)
     return html
 

@@ -31,8 +31,19 @@ from masthead.discussion.rendering import normalise_source, render_markdown
 SORT_COOKIE_AGE = 60 * 60 * 24 * 365
 
 
-def _thread(thread_id: int, user: Any) -> Thread:
-    thread = get_object_or_404(Thread.objects.select_related("page"), pk=thread_id)
+_THREAD_FIELDS = [field.attname for field in Thread._meta.concrete_fields]
+
+
+def _thread(thread_id: int, user: Any, *, writing: bool = False) -> Thread:
+    """The thread, 404 when it does not exist or is hidden from ``user``.
+
+    ``writing``: for a write that answers without the article's URL, load of the article
+    only what screening and purging read (its id and tree path), not the whole Wagtail page.
+    """
+    threads = Thread.objects.select_related("page")
+    if writing:
+        threads = threads.only(*_THREAD_FIELDS, "page__path")
+    thread = get_object_or_404(threads, pk=thread_id)
     if thread.state == ThreadState.HIDDEN and not (user.is_authenticated and user.is_staff):
         raise Http404
     return thread
