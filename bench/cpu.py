@@ -15,8 +15,10 @@ code with the same production settings as the served rows, the page cache off.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
+import pstats
 import statistics
 import sys
 import time
@@ -80,6 +82,11 @@ def main() -> None:
         "--profile", action="store_true", help="print a pyinstrument call tree of the measured requests"
     )
     parser.add_argument(
+        "--cprofile",
+        action="store_true",
+        help="print cProfile's functions by own time (deterministic; slower, so for shares only)",
+    )
+    parser.add_argument(
         "--sql", action="store_true", help="print the statements of each target's last request"
     )
     args = parser.parse_args()
@@ -106,6 +113,7 @@ def main() -> None:
         queries = _Queries()
         size = 0
         profiler = Profiler(interval=0.0005) if args.profile else None
+        exact = cProfile.Profile() if args.cprofile else None
         # One client: each new one loads the middleware again (WhiteNoise scans every file).
         client = Client(HTTP_HOST="127.0.0.1", enforce_csrf_checks=False)
         for index in range(args.repeat + 3):
@@ -125,10 +133,14 @@ def main() -> None:
             measured = index >= 3
             if profiler is not None and measured:
                 profiler.start()
+            if exact is not None and measured:
+                exact.enable()
             start = time.thread_time()
             with connection.execute_wrapper(queries):
                 response = client.post(path, **body) if method == "POST" else client.get(path)
             spent = time.thread_time() - start
+            if exact is not None and measured:
+                exact.disable()
             if profiler is not None and measured:
                 profiler.stop()
             if response.status_code >= 400:
@@ -145,6 +157,9 @@ def main() -> None:
         if args.sql:
             for number, statement in enumerate(queries.statements, 1):
                 print(f"  {number:>2}. {statement[:300]}")
+        if exact is not None:
+            pstats.Stats(exact).sort_stats("tottime").print_stats(40)
+            pstats.Stats(exact).sort_stats("cumulative").print_stats(60)
         if profiler is not None:
             print(
                 profiler.output_text(

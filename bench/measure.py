@@ -85,6 +85,8 @@ def get_row(
         )
     if slow:
         notes.append(f"{window:.0f} s window")
+    if result.requests and memory["cpu_seconds"]:
+        notes.append(f"server CPU {memory['cpu_seconds'] * 1000 / result.requests:.1f} ms/request")
     row = Row(
         system,
         scenario,
@@ -174,6 +176,11 @@ def post_row(
         note=(
             f"{result.acked} acknowledged, {stored.stored} stored, {result.failed} failed, "
             f"{unacknowledged} stored but not acknowledged, orphaned {stored.orphaned}"
+            + (
+                f"; server CPU {memory['cpu_seconds'] * 1000 / result.acked:.1f} ms/post"
+                if result.acked and memory["cpu_seconds"]
+                else ""
+            )
         ),
         orphaned=stored.orphaned,
     )

@@ -133,15 +133,29 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time one process has used (/proc/<pid>/stat); 0 once it has gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    # utime and stime are the 14th and 15th fields; fields[0] here is the 3rd (state).
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
 def rss_sampler(server: Server, every: float = 0.25) -> Iterator[dict[str, float]]:
     """Sample the server's workers while the block runs; yields a dict filled on exit.
 
     ``peak_worker_mib`` is the largest resident size any single worker reached during the block
     (what "memory per worker" means in the table); ``peak_total_mib`` the largest sum over workers.
+    ``cpu_seconds`` is the CPU time the workers used during the block: unlike a rate, it
+    hardly moves with what else the machine does, so it compares runs on a noisy machine.
     """
-    result = {"peak_worker_mib": 0.0, "peak_total_mib": 0.0}
+    result = {"peak_worker_mib": 0.0, "peak_total_mib": 0.0, "cpu_seconds": 0.0}
     stop = threading.Event()
+    pids = server.worker_pids()
+    cpu_before = {pid: cpu_seconds(pid) for pid in pids}
 
     def sample() -> None:
         while True:
@@ -159,6 +173,7 @@ def rss_sampler(server: Server, every: float = 0.25) -> Iterator[dict[str, float
     finally:
         stop.set()
         thread.join()
+        result["cpu_seconds"] = sum(max(0.0, cpu_seconds(pid) - before) for pid, before in cpu_before.items())
 
 
 def free_port() -> int:
