@@ -20,10 +20,9 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.db.models import F
 
-from masthead.core import pagecache
+from masthead.discussion import events
 from masthead.discussion.models import TOMBSTONE_STATUSES, Comment, CommentStatus, Thread
 from masthead.discussion.rendering import normalise_source, render_markdown
 from masthead.moderation import services as moderation
@@ -155,8 +154,7 @@ def thread_recount(*, thread: Thread) -> Thread:
         last_comment_id=last_visible,
         roots_total=max(thread.roots_total, roots),
     )
-    if thread.page_id is not None:
-        scope = f"page:{thread.page_id}"
-        transaction.on_commit(lambda: pagecache.bump(scope))
+    # An article's page, or an embedding site's thread page (the API's anonymous copy).
+    events.page_changed(thread)
     thread.refresh_from_db()
     return thread
