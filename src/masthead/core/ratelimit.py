@@ -87,7 +87,7 @@ def _count_in_redis(backend: RedisCache, names: list[str], *, ttl: int) -> list[
 def _count_in_database(names: list[str], *, expires_at: float) -> list[int]:
     table = connection.ops.quote_name(RateCount._meta.db_table)
     rows = ", ".join(["(%s, 1, %s)"] * len(names))
-    params: list[object] = []
+    params: list[str | float] = []
     for name in names:
         params += [name, expires_at]
     # SQLite (3.35+) and PostgreSQL both upsert and return the new counts in one statement.

@@ -121,7 +121,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self.write_lock.acquire()
         self._lock_owner = threading.get_ident()
         try:
-            super()._start_transaction_under_autocommit()
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]  # private in django-stubs
         except BaseException:
             self._release_transaction_lock()
             raise
@@ -133,19 +133,19 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def _commit(self) -> None:
         try:
-            super()._commit()
+            super()._commit()  # type: ignore[misc]  # private in django-stubs
         finally:
             self._release_transaction_lock()
 
     def _rollback(self) -> None:
         try:
-            super()._rollback()
+            super()._rollback()  # type: ignore[misc]  # private in django-stubs
         finally:
             self._release_transaction_lock()
 
     def _close(self) -> None:
         try:
-            super()._close()
+            super()._close()  # type: ignore[misc]  # private in django-stubs
         finally:
             self._lock_owner = None
             self.write_lock.close()
