@@ -160,6 +160,7 @@ def main() -> None:
         if exact is not None:
             pstats.Stats(exact).sort_stats("tottime").print_stats(40)
             pstats.Stats(exact).sort_stats("cumulative").print_stats(60)
+            pstats.Stats(exact).sort_stats("cumulative").print_stats("masthead/", 60)
         if profiler is not None:
             print(
                 profiler.output_text(

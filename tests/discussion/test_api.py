@@ -145,7 +145,7 @@ def _data_queries(captured) -> list[str]:  # type: ignore[no-untyped-def]
     ]
 
 
-@pytest.mark.parametrize(("hold_first", "status", "expected"), [(1, "pending", 11), (0, "visible", 13)])
+@pytest.mark.parametrize(("hold_first", "status", "expected"), [(1, "pending", 11), (0, "visible", 12)])
 def test_posting_a_comment_costs_a_fixed_few_queries(
     client, thread, reader, settings, hold_first, status, expected
 ) -> None:

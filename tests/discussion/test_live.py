@@ -73,3 +73,21 @@ def test_redis_pubsub_wakes_the_stream(thread, settings):
         if value:
             break
     assert values[-1] == 42
+
+
+def test_approving_an_older_comment_does_not_move_the_newest_id_back(
+    thread, post, reader, commenter, moderator, settings, django_capture_on_commit_callbacks
+):
+    from masthead.discussion.services import comment_set_status
+
+    settings.MODERATION_MODE = "trust"
+    settings.MODERATION_NEW_COMMENTER_HOLD = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        held = post(reader, "Waiting for a moderator.")
+    comment_set_status(comment=held, status="pending", actor=moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        newer = post(reader, "Published after it.")
+    assert live.last_id(thread.pk, 0) == newer.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_set_status(comment=held, status="visible", actor=moderator)
+    assert live.last_id(thread.pk, 0) == newer.pk

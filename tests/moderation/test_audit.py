@@ -1,4 +1,5 @@
-"""The audit log: every action and automatic decision, searchable and exportable as CSV."""
+"""The audit log: every action and automatic decision that held, rejected or flagged, searchable
+and exportable as CSV."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from masthead.moderation.auditlog import audit_search
-from masthead.moderation.models import AuditEvent
+from masthead.moderation.models import AuditEvent, ScreeningRecord
 from masthead.moderation.services import audit_record, item_decide, phrase_add, sanction_apply
 
 
@@ -26,6 +27,19 @@ def test_actions_and_automatic_decisions_are_recorded(post, commenter, moderator
         ("moderator@example.org", "phrase_listed", "suspect: weasel"),
         ("moderator@example.org", "sanction_warn", "Tone"),
     ]
+
+
+def test_a_clean_publish_is_screened_on_record_but_not_an_audit_event(
+    post, commenter, no_model, settings
+) -> None:
+    # One audit event per published comment would bury the decisions moderators answer for.
+    settings.MODERATION_MODE = "trust"
+    settings.MODERATION_NEW_COMMENTER_HOLD = 0
+    comment = post(commenter, "A plain, civil remark.")
+    assert comment.status == "visible"
+    record = ScreeningRecord.objects.get(object_id=comment.pk)
+    assert record.verdict == "publish" and record.author == commenter
+    assert not AuditEvent.objects.exists()
 
 
 def test_search_by_words_action_and_dates(moderator, commenter) -> None:

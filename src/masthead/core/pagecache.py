@@ -51,13 +51,15 @@ def after_change(function: Callable[[], object]) -> None:
     write joins the change's transaction (readers see both or neither), and SQLite's single
     write lock is taken once per change rather than once more per cache write.
     """
-    if _cache_in_this_sqlite_transaction():
+    if writes_join_transaction():
         function()
     else:
         transaction.on_commit(function)
 
 
-def _cache_in_this_sqlite_transaction() -> bool:
+def writes_join_transaction() -> bool:
+    """Whether a cache write now joins the open transaction: the cache is a table of the
+    same SQLite database and a transaction is open (see ``after_change``)."""
     backend = caches["default"]
     if not isinstance(backend, DatabaseCache):
         return False

@@ -41,10 +41,9 @@ def _redis():  # type: ignore[no-untyped-def]
     return _redis_client
 
 
-def announce(thread_id: int, comment_id: int) -> None:
+def announce(thread_id: int, comment_id: int, *, newest: bool = False) -> None:
     """Record the newest comment id of a thread and wake its streams."""
-    current = cache.get(_key(thread_id)) or 0
-    if comment_id > current:
+    if newest or comment_id > (cache.get(_key(thread_id)) or 0):
         cache.set(_key(thread_id), comment_id, timeout=None)
     client = _redis()
     if client is not None:

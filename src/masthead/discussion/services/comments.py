@@ -145,11 +145,18 @@ def _apply_counts(comment: Comment, *, old_status: str | None, new_status: str) 
         Thread.objects.filter(pk=comment.thread_id).update(**updates)
 
 
-def _after_change(comment: Comment, *, became_visible: bool) -> None:
+def _after_change(
+    comment: Comment, *, became_visible: bool, shadow_banned: bool | None = None, created: bool = False
+) -> None:
+    """Purge, announce and notify after ``comment`` changed. ``shadow_banned``: whether its
+    author is shadow-banned, when the caller knows already (screening found out);
+    ``created``: the comment is new in this transaction."""
     events.page_changed(comment.thread)
+    if shadow_banned is None:
+        shadow_banned = _shadow_banned_author(comment)
     # A shadow-banned author's comment is shown to them only: nobody else hears of it.
-    if became_visible and not _shadow_banned_author(comment):
-        events.comment_published(comment.thread, comment.pk)
+    if became_visible and not shadow_banned:
+        events.comment_published(comment.thread, comment.pk, created=created)
         if comment.parent_id is not None:
             from masthead.discussion.tasks import notify_reply
 
@@ -219,7 +226,7 @@ def comment_create(
                 # Last statement of the transaction: the thread row it locks is every
                 # poster's, so it is held only until the commit that follows.
                 _apply_counts(comment, old_status=None, new_status=status)
-                _after_change(comment, became_visible=True)
+                _after_change(comment, became_visible=True, shadow_banned=result.shadow_banned, created=True)
             # A held comment changes nothing an anonymous (cached) page shows: no purge;
             # approving it later goes through comment_set_status, which purges.
     except IntegrityError:

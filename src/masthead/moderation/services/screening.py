@@ -46,6 +46,8 @@ class ScreeningResult:
     codes: list[str] = field(default_factory=list)
     score: float | None = None
     fingerprint: str = ""
+    # The author's comments are shown to them only (a shadow ban): nobody else is told of them.
+    shadow_banned: bool = False
 
 
 @dataclass
@@ -219,16 +221,17 @@ def screen_text(
         screening.sanctions = selectors.active_sanction_kinds(author, cached=screening.cached)
         screening.level = selectors.trust_level(author, sanctions=screening.sanctions)
     digest = fingerprint(normalised)
+    shadow = Sanction.Kind.SHADOW_BAN in screening.sanctions
     try:
         for check in PIPELINE:
             check(screening)
     except _Rejected as rejected:
-        return ScreeningResult("reject", [rejected.reason], [rejected.code], screening.score, digest)
+        return ScreeningResult("reject", [rejected.reason], [rejected.code], screening.score, digest, shadow)
     if screening.holds and screening.level != TrustLevel.STAFF:
         codes = [code for code, _ in screening.holds]
         reasons = [reason for _, reason in screening.holds]
-        return ScreeningResult("hold", reasons, codes, screening.score, digest)
-    return ScreeningResult("publish", [], [], screening.score, digest)
+        return ScreeningResult("hold", reasons, codes, screening.score, digest, shadow)
+    return ScreeningResult("publish", [], [], screening.score, digest, shadow)
 
 
 def standing_record(*, user: Any, approved: bool) -> None:
@@ -286,6 +289,17 @@ def screening_recorded(
         fingerprint=result.fingerprint,
         edited=edited,
     )
+    # A clean publish is in the screening record; the audit trail keeps the decisions a
+    # moderator may need to answer for (holds, rejections, rules that matched), not one
+    # event per comment.
+    if result.verdict != "publish" or result.codes:
+        _audit_screening(target=target, result=result, author=author, edited=edited)
+    if author is not None and result.verdict == "publish" and not edited:
+        standing_record(user=author, approved=True)
+    return record
+
+
+def _audit_screening(*, target: models.Model, result: ScreeningResult, author: Any, edited: bool) -> None:
     audit_record(
         action=f"screening_{result.verdict}",
         rule=",".join(result.codes) or "screening",
@@ -294,6 +308,3 @@ def screening_recorded(
         reason="; ".join(result.reasons),
         data={"score": result.score, "codes": result.codes, "edited": edited},
     )
-    if author is not None and result.verdict == "publish" and not edited:
-        standing_record(user=author, approved=True)
-    return record
