@@ -352,6 +352,53 @@ def test_anonymous_permalink_context_is_rendered_once_per_change_and_made_up_ids
     assert [query for query in captured.captured_queries if "discussion_comment" in query["sql"]]
 
 
+def _comment_queries(captured) -> list[str]:  # type: ignore[no-untyped-def]
+    return [query["sql"] for query in captured.captured_queries if "discussion_comment" in query["sql"]]
+
+
+def test_anonymous_reply_and_thread_pages_are_rendered_once_per_change(
+    client, news_thread, say, reader, commenter, settings, django_capture_on_commit_callbacks
+):
+    settings.DISCUSSION_PAGE_SIZE = 2
+    root = say(reader, "Much answered.")
+    answers = [say(commenter, f"Answer {n}.", parent=root) for n in range(3)]
+    for n in range(3):
+        say(reader, f"Top {n}.")
+    replies = f"/discussion/comment/{root.pk}/replies"
+    later = client.get(f"/discussion/{news_thread.pk}/").content.decode()
+    cursor = re.search(r"cursor=([^\"&]+)", later).group(1)
+    paged = f"/discussion/{news_thread.pk}/?sort=oldest&cursor={cursor}"
+    for url in (replies, paged):
+        first = client.get(url).content.decode()
+        with CaptureQueriesContext(connection) as captured:
+            again = client.get(url).content.decode()
+        assert again == first
+        # Only the comment or thread the URL names is read; the page of comments is kept.
+        assert len(_comment_queries(captured)) <= 1, url
+    assert "Answer 0." in first or "Top" in first
+    # A new reply is on the next view of the page it lands on.
+    last_page = f"{replies}?after={answers[1].pk}"
+    assert "Answer 2." in client.get(last_page).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        say(reader, "A late answer.", parent=root)
+    assert "A late answer." in client.get(last_page).content.decode()
+    # Made-up parameters neither make another copy nor reach the links others get.
+    with CaptureQueriesContext(connection) as captured:
+        junk = client.get(f"{replies}?utm_source=x&evil=%22%3E").content.decode()
+    assert "evil" not in junk and "utm_source" not in junk
+    assert len(_comment_queries(captured)) >= 1
+    with CaptureQueriesContext(connection) as captured:
+        client.get(f"{replies}?utm_source=y")
+    assert len(_comment_queries(captured)) <= 1
+    # Signed in, the page is the reader's own (their vote buttons, their edit links).
+    client.force_login(commenter)
+    assert "Edit" in client.get(replies).content.decode()
+    # A cursor that is no cursor is a clear 400, for everyone.
+    client.logout()
+    assert client.get(f"{replies}?after=nonsense").status_code == 400
+    assert client.get(f"/discussion/{news_thread.pk}/?cursor=nonsense").status_code == 400
+
+
 def test_signed_in_reader_never_gets_the_anonymous_copy(client, news_article, news_thread, reader, settings):
     settings.MASTHEAD_PAGE_CACHE = False
     settings.MODERATION_MODE = "pre"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,8 +23,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from masthead.core import ratelimit
-from masthead.discussion import limits, live, presentation, selectors, services
+from masthead.core import pagecache, ratelimit
+from masthead.discussion import events, limits, live, presentation, selectors, services, slots
 from masthead.discussion.forms import CommentForm, EditForm
 from masthead.discussion.models import Comment, Thread, ThreadState
 from masthead.discussion.rendering import normalise_source, render_markdown
@@ -69,13 +70,51 @@ def _message(
     return render(request, "discussion/message.html", context, status=status)
 
 
-def _thread_page(
-    request: HttpRequest, thread: Thread, listing: selectors.ThreadPage, status: int = 200, **extra: Any
+def _shared_block(
+    request: HttpRequest, thread: Thread, listing: Callable[[], selectors.ThreadPage]
 ) -> HttpResponse:
-    back = request.get_full_path()
-    block = presentation.render_block(
-        request, thread=thread, back_url=back, listing=listing, standalone=True, **extra
+    """A paging view's page; for anonymous readers its block is rendered once per change.
+
+    A page deep in a huge thread, or a popular comment's "show more replies", is read by
+    every anonymous reader alike, so it is cached like the article's first page: under the
+    thread's scope (every comment, vote and decision bumps it) and ``site``, for at most
+    ``slots.ANONYMOUS_BLOCK_SECONDS`` (relative times). ``listing`` may raise ``Http404`` or
+    ``InvalidCursor``; neither is cached.
+    """
+
+    shared = not request.user.is_authenticated
+    # A shared block names only the parameters that shape it, so made-up ones neither fill
+    # the cache nor end up in links other readers get.
+    back_url = _paging_path(request) if shared else request.get_full_path()
+
+    def render_block() -> str:
+        html = presentation.render_block(
+            request, thread=thread, back_url=back_url, listing=listing(), standalone=True
+        )
+        if shared and "csrfmiddlewaretoken" in html:
+            # With guest comments on, the block holds this reader's CSRF token.
+            raise pagecache.NotShared(html)
+        return html
+
+    if not shared:
+        return _thread_response(request, thread, render_block())
+    sort = presentation.sort_from(request)
+    name = f"paging:{thread.pk}:{sort}:{request.get_host()}:{back_url}"
+    block = pagecache.cached_fragment(
+        name, [events.thread_scope(thread), "site"], render_block, timeout=slots.ANONYMOUS_BLOCK_SECONDS
     )
+    return _thread_response(request, thread, block)
+
+
+_PAGING_PARAMETERS = ("sort", "cursor", "after", "comment", "fragment")
+
+
+def _paging_path(request: HttpRequest) -> str:
+    query = urlencode([(name, request.GET[name]) for name in _PAGING_PARAMETERS if name in request.GET])
+    return f"{request.path}?{query}" if query else request.path
+
+
+def _thread_response(request: HttpRequest, thread: Thread, block: str, status: int = 200) -> HttpResponse:
     if request.GET.get("fragment") == "1":
         # For the JS "load in place": only the comments and the next link.
         return HttpResponse(block, status=status)
@@ -89,19 +128,21 @@ def thread_view(request: HttpRequest, thread_id: int) -> HttpResponse:
     thread = _thread(thread_id, request.user)
     sort = selectors.clean_sort(request.GET.get("sort") or presentation.sort_from(request))
     focus = request.GET.get("comment", "")
-    try:
+
+    def listing() -> selectors.ThreadPage:
         if focus.isdigit():
             comment = _comment(request, int(focus))
             if comment.thread_id != thread.pk:
                 raise Http404
-            listing = selectors.comment_context(comment=comment, user=request.user)
-        else:
-            listing = selectors.thread_page(
-                thread=thread, user=request.user, sort=sort, cursor=request.GET.get("cursor")
-            )
+            return selectors.comment_context(comment=comment, user=request.user)
+        return selectors.thread_page(
+            thread=thread, user=request.user, sort=sort, cursor=request.GET.get("cursor")
+        )
+
+    try:
+        return _shared_block(request, thread, listing)
     except selectors.InvalidCursor as exc:
         return HttpResponseBadRequest(str(exc))
-    return _thread_page(request, thread, listing)
 
 
 @require_GET
@@ -111,10 +152,13 @@ def replies_view(request: HttpRequest, comment_id: int) -> HttpResponse:
     if parent.thread.state == ThreadState.HIDDEN and not request.user.is_staff:
         raise Http404
     try:
-        listing = selectors.replies_page(parent=parent, user=request.user, cursor=request.GET.get("after"))
+        return _shared_block(
+            request,
+            parent.thread,
+            lambda: selectors.replies_page(parent=parent, user=request.user, cursor=request.GET.get("after")),
+        )
     except selectors.InvalidCursor as exc:
         return HttpResponseBadRequest(str(exc))
-    return _thread_page(request, parent.thread, listing)
 
 
 @require_GET
