@@ -234,3 +234,29 @@ def test_a_page_made_private_is_no_longer_served_to_anonymous_readers(client, si
     assert client.get(site_tree.budget.url).status_code == 302  # to sign in
     client.force_login(reader)
     assert client.get(site_tree.budget.url).status_code == 200
+
+
+def test_header_sections_are_read_once_per_site_change(client, site_tree, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from masthead.publishing.models import SectionPage
+
+    settings.MASTHEAD_PAGE_CACHE = False
+    politics_url = site_tree.politics.url
+    client.get(politics_url)
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(politics_url).content.decode()
+    assert f'<a href="{politics_url}" aria-current="page">Politics</a>' in html
+    assert f'href="{site_tree.climate.url}">Environment</a>' in html
+    # The page itself is loaded; the list of its site's sections (child_of: a path LIKE) is not.
+    listing = [
+        q for q in captured.captured_queries if "publishing_sectionpage" in q["sql"] and "LIKE" in q["sql"]
+    ]
+    assert not listing
+    section = SectionPage.objects.get(pk=site_tree.climate.pk)
+    section.title = "Climate"
+    section.save_revision().publish()
+    assert ">Climate</a>" in client.get(politics_url).content.decode()
+    section.unpublish()
+    assert "Climate</a>" not in client.get(politics_url).content.decode()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -36,6 +37,8 @@ _routes: dict[str, tuple[str, Any]] = {}
 _restrictions: dict[str, bool] = {}
 # The "site" version this thread's current request read, so later checks need not read it again.
 _request_state = threading.local()
+# Each site's header sections, per "site" version.
+_sections: dict[tuple[int, str], tuple[str, list[NavSection]]] = {}
 
 
 class SiteCacheMiddleware:
@@ -111,6 +114,33 @@ def view_restrictions_exist() -> bool:
         with _lock:
             _restrictions.clear()
             _restrictions[version] = found
+    return found
+
+
+@dataclass(frozen=True)
+class NavSection:
+    path: str
+    title: str
+    url: str
+
+
+def site_sections(site: Site, request: HttpRequest) -> list[NavSection]:
+    """The live, public sections under ``site``'s root, for the header: read once per process
+    while the "site" version stands (every page and site change bumps it), as every page
+    rendered without a frame (thread pages, "more replies", section fronts) shows them."""
+    from masthead.publishing.models import SectionPage
+
+    version = getattr(_request_state, "version", None) or pagecache.version("site")
+    key = (site.pk, request.get_host())
+    known = _sections.get(key)
+    if known is not None and known[0] == version:
+        return known[1]
+    sections = SectionPage.objects.live().public().child_of(site.root_page).order_by("path")
+    found = [NavSection(section.path, section.title, section.get_url(request) or "") for section in sections]
+    with _lock:
+        if len(_sections) > 1000:
+            _sections.clear()
+        _sections[key] = (version, found)
     return found
 
 
