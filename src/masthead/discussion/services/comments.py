@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -133,16 +133,51 @@ def _apply_counts(comment: Comment, *, old_status: str | None, new_status: str) 
         if parent.parent_id is None:
             top_level_delta = shown_delta
         node_parent_id = parent.parent_id
-    updates: dict[str, Any] = {}
-    if visible_delta:
-        updates["comment_count"] = F("comment_count") + visible_delta
-    if top_level_delta:
-        updates["top_level_count"] = F("top_level_count") + top_level_delta
-    if now_visible:
-        updates["last_comment_id"] = Greatest(F("last_comment_id"), comment.pk)
-    if updates:
-        # Last, so the hot thread row stays locked for the shortest time.
-        Thread.objects.filter(pk=comment.thread_id).update(**updates)
+    # Last, so the hot thread row stays locked for the shortest time.
+    _count_in_thread(
+        comment.thread_id,
+        comments=visible_delta,
+        top_level=top_level_delta,
+        last_comment_id=comment.pk if now_visible else None,
+    )
+
+
+_GREATEST = {"sqlite": "MAX", "postgresql": "GREATEST"}
+
+
+def _count_in_thread(thread_id: int, *, comments: int, top_level: int, last_comment_id: int | None) -> None:
+    """Move a thread's counts, and its newest comment id up to ``last_comment_id``, in one UPDATE."""
+    greatest = _GREATEST.get(connection.vendor)
+    if greatest is None:
+        updates: dict[str, Any] = {}
+        if comments:
+            updates["comment_count"] = F("comment_count") + comments
+        if top_level:
+            updates["top_level_count"] = F("top_level_count") + top_level
+        if last_comment_id is not None:
+            updates["last_comment_id"] = Greatest(F("last_comment_id"), last_comment_id)
+        if updates:
+            Thread.objects.filter(pk=thread_id).update(**updates)
+        return
+    # Written out for SQLite and PostgreSQL: the ORM compiled these expressions on every
+    # comment, inside the write transaction that every poster of the thread queues for.
+    quote = connection.ops.quote_name
+    assignments: list[str] = []
+    params: list[int] = []
+    for column, delta in (("comment_count", comments), ("top_level_count", top_level)):
+        if delta:
+            assignments.append(f"{quote(column)} = {quote(column)} + %s")
+            params.append(delta)
+    if last_comment_id is not None:
+        column = quote("last_comment_id")
+        assignments.append(f"{column} = {greatest}({column}, %s)")
+        params.append(last_comment_id)
+    if not assignments:
+        return
+    table = quote(Thread._meta.db_table)
+    sql = f"UPDATE {table} SET {', '.join(assignments)} WHERE {quote('id')} = %s"  # noqa: S608 - quoted names, bound values
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, thread_id])
 
 
 def _after_change(
