@@ -136,3 +136,57 @@ def test_periodic_job_runs_once_per_interval_however_many_processes_ask():
         assert calls == [1, 1]
     finally:
         periodic._jobs.pop("test-job")
+
+
+def test_a_purged_fragment_is_rendered_by_one_thread_while_the_others_serve_the_copy_before(settings):
+    import threading
+
+    # Threads share a process-local cache here; the test database is not shared across them.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.MASTHEAD_FRAGMENT_CACHE = True
+    rendered: list[str] = []
+    release = threading.Event()
+
+    def render(html: str, *, slow: bool = False):  # type: ignore[no-untyped-def]
+        def _render() -> str:
+            rendered.append(html)
+            if slow:
+                release.wait(5)
+            return html
+
+        return _render
+
+    def fetch(results: list[str], html: str) -> None:
+        results.append(
+            pagecache.cached_fragment("herd-test", ["page:herd"], render(html, slow=True), timeout=60)
+        )
+
+    # No copy yet: the others wait for the one render and share it.
+    first: list[str] = []
+    readers = [threading.Thread(target=fetch, args=(first, "v1")) for _ in range(6)]
+    for reader in readers:
+        reader.start()
+    time.sleep(0.3)
+    release.set()
+    for reader in readers:
+        reader.join(5)
+    assert rendered == ["v1"] and first == ["v1"] * 6
+
+    # After a purge, one thread renders the new version; the others get the copy before it
+    # at once instead of rendering it again.
+    release.clear()
+    rendered.clear()
+    pagecache.bump("page:herd")
+    second: list[str] = []
+    readers = [threading.Thread(target=fetch, args=(second, "v2")) for _ in range(6)]
+    for reader in readers:
+        reader.start()
+    deadline = time.monotonic() + 5
+    while len(second) < 5 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert second == ["v1"] * 5 and rendered == ["v2"]
+    release.set()
+    for reader in readers:
+        reader.join(5)
+    assert sorted(second) == ["v1"] * 5 + ["v2"]
+    assert pagecache.cached_fragment("herd-test", ["page:herd"], render("v3"), timeout=60) == "v2"

@@ -74,7 +74,9 @@ def test_shadow_banned_comment_is_not_announced_and_sends_no_reply_email(
     thread, post, reader, shadow_banned, smtp_server, monkeypatch, django_capture_on_commit_callbacks
 ):
     announced: list[int] = []
-    monkeypatch.setattr(live, "announce", lambda thread_id, comment_id, **kwargs: announced.append(comment_id))
+    monkeypatch.setattr(
+        live, "announce", lambda thread_id, comment_id, **kwargs: announced.append(comment_id)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         root = post(reader, "Tell me when someone answers.", notify_replies=True)
     with django_capture_on_commit_callbacks(execute=True):

@@ -113,6 +113,12 @@ class LocalCopies(Generic[T]):
 
 # Fragments by versioned key: (expiry time, HTML).
 _recent: LocalCopies[tuple[float, str]] = LocalCopies(256)
+# The last HTML of each fragment this process used, by name whatever its version: what its
+# other threads serve while one of them renders the next version.
+_last: LocalCopies[str] = LocalCopies(256)
+# One lock per fragment name, so one thread per process renders it at a time.
+_render_locks: dict[str, threading.Lock] = {}
+_render_locks_guard = threading.Lock()
 
 
 def cached_fragment(name: str, scopes: list[str], render: Callable[[], str], *, timeout: int) -> str:
@@ -121,6 +127,8 @@ def cached_fragment(name: str, scopes: list[str], render: Callable[[], str], *, 
     ``name`` must say everything else the HTML depends on (page, host, sort...). ``timeout``
     bounds how stale time-dependent parts ("5 minutes ago") may get. A renderer that finds
     its HTML personal raises ``NotShared(html)``: that HTML is returned and not stored.
+    While one thread of a process renders a purged or timed-out fragment, the process's
+    other readers of it get the copy before (at most one render's time behind).
     """
     try:
         if not settings.MASTHEAD_FRAGMENT_CACHE:
@@ -132,9 +140,42 @@ def cached_fragment(name: str, scopes: list[str], render: Callable[[], str], *, 
             return recent[1]
         entry = cache.get(key)
         if entry is None:
-            entry = (time.time() + timeout, render())
-            cache.set(key, entry, timeout=timeout)
+            lock = _render_lock(digest)
+            if lock.acquire(blocking=False):
+                try:
+                    entry = _render_and_store(key, render, timeout)
+                finally:
+                    lock.release()
+            else:
+                # Another thread of this process is rendering it (a purge or a timeout
+                # sends every concurrent reader here at once): serve the copy before it,
+                # one change or one timeout older, rather than render it again meanwhile.
+                last = _last.get(digest)
+                if last is not None:
+                    return last
+                with lock:
+                    entry = cache.get(key)
+                if entry is None:
+                    entry = _render_and_store(key, render, timeout)
         _recent.put(key, (entry[0], entry[1]))
+        _last.put(digest, str(entry[1]))
         return str(entry[1])
     except NotShared as personal:
         return personal.html
+
+
+def _render_and_store(key: str, render: Callable[[], str], timeout: int) -> tuple[float, str]:
+    entry = (time.time() + timeout, render())
+    cache.set(key, entry, timeout=timeout)
+    return entry
+
+
+def _render_lock(digest: str) -> threading.Lock:
+    with _render_locks_guard:
+        lock = _render_locks.get(digest)
+        if lock is None:
+            if len(_render_locks) >= 4096:
+                # Forgetting a lock in use costs at most one render more.
+                _render_locks.clear()
+            lock = _render_locks[digest] = threading.Lock()
+        return lock
