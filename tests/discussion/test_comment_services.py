@@ -18,7 +18,14 @@ def _fresh(comment: Comment) -> Comment:
     return Comment.objects.get(pk=comment.pk)
 
 
-def test_reply_keeps_path_rank_depth_and_counts(post, reader, commenter, thread):
+@pytest.mark.parametrize("written_out", [True, False], ids=["written-out SQL", "ORM (other databases)"])
+def test_reply_keeps_path_rank_depth_and_counts(post, reader, commenter, thread, written_out, monkeypatch):
+    from django.db import connection
+
+    from masthead.discussion.services import counts
+
+    if not written_out:
+        monkeypatch.delitem(counts._GREATEST, connection.vendor)
     root = post(reader, "First thought on the floods.")
     first = post(commenter, "A first reply.", parent=root)
     second = post(reader, "A second reply.", parent=root)

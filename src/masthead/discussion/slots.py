@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -33,12 +34,25 @@ def article_discussion(context: Context) -> str:
     # ``site`` with the discussion settings). The timeout bounds how stale "5 minutes ago" gets.
     sort = presentation.sort_from(request)
     name = f"discussion:{page.pk}:{sort}:{request.get_host()}:{request.path}:{focus}"
-    return pagecache.cached_fragment(
-        name,
-        [f"page:{page.pk}", "site"],
-        lambda: _discussion(page, request, user, focus, shared=True),
-        timeout=ANONYMOUS_BLOCK_SECONDS,
-    )
+    return shared_block(name, f"page:{page.pk}", lambda: _discussion(page, request, user, focus, shared=True))
+
+
+def shared_block(name: str, scope: str, render: Callable[[], str]) -> str:
+    """A discussion block every anonymous reader gets alike, rendered once per change.
+
+    Kept under ``scope`` (the thread's: every comment, vote, moderation decision and thread
+    state bumps it) and ``site`` (discussion settings), for at most
+    ``ANONYMOUS_BLOCK_SECONDS`` (relative times). ``name`` says what else shapes it.
+    """
+
+    def render_shareable() -> str:
+        html = render()
+        if "csrfmiddlewaretoken" in html:
+            # With guest comments on, the block holds this reader's CSRF token.
+            raise pagecache.NotShared(html)
+        return html
+
+    return pagecache.cached_fragment(name, [scope, "site"], render_shareable, timeout=ANONYMOUS_BLOCK_SECONDS)
 
 
 def _discussion(page: Page, request: Any, user: Any, focus: str, *, shared: bool = False) -> str:
@@ -57,10 +71,9 @@ def _discussion(page: Page, request: Any, user: Any, focus: str, *, shared: bool
     if listing is None:
         listing = selectors.thread_page(thread=thread, user=user, sort=presentation.sort_from(request))
     html = presentation.render_block(request, thread=thread, back_url=request.path, listing=listing)
-    # With guest comments on, the block holds this reader's CSRF token: not for sharing.
-    # Nor is a first page reached through an id that is no comment here: made-up ids must
-    # not fill the cache.
-    if shared and ("csrfmiddlewaretoken" in html or unknown_focus):
+    # A first page reached through an id that is no comment here is not shared: made-up ids
+    # must not fill the cache.
+    if shared and unknown_focus:
         raise pagecache.NotShared(html)
     return html
 

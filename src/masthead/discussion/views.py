@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from masthead.core import pagecache, ratelimit
+from masthead.core import ratelimit
 from masthead.discussion import events, limits, live, presentation, selectors, services, slots
 from masthead.discussion.forms import CommentForm, EditForm
 from masthead.discussion.models import Comment, Thread, ThreadState
@@ -73,37 +73,26 @@ def _message(
 def _shared_block(
     request: HttpRequest, thread: Thread, listing: Callable[[], selectors.ThreadPage]
 ) -> HttpResponse:
-    """A paging view's page; for anonymous readers its block is rendered once per change.
-
-    A page deep in a huge thread, or a popular comment's "show more replies", is read by
-    every anonymous reader alike, so it is cached like the article's first page: under the
-    thread's scope (every comment, vote and decision bumps it) and ``site``, for at most
-    ``slots.ANONYMOUS_BLOCK_SECONDS`` (relative times). ``listing`` may raise ``Http404`` or
-    ``InvalidCursor``; neither is cached.
-    """
-
+    """A paging view's page (a page deep in a huge thread, a popular comment's "more
+    replies"): for anonymous readers its block is shared like the article's first page
+    (``slots.shared_block``). ``listing`` may raise ``Http404`` or ``InvalidCursor``;
+    neither is cached."""
     shared = not request.user.is_authenticated
     # A shared block names only the parameters that shape it, so made-up ones neither fill
     # the cache nor end up in links other readers get.
     back_url = _paging_path(request) if shared else request.get_full_path()
 
     def render_block() -> str:
-        html = presentation.render_block(
+        return presentation.render_block(
             request, thread=thread, back_url=back_url, listing=listing(), standalone=True
         )
-        if shared and "csrfmiddlewaretoken" in html:
-            # With guest comments on, the block holds this reader's CSRF token.
-            raise pagecache.NotShared(html)
-        return html
 
     if not shared:
         return _thread_response(request, thread, render_block())
-    sort = presentation.sort_from(request)
-    name = f"paging:{thread.pk}:{sort}:{request.get_host()}:{back_url}"
-    block = pagecache.cached_fragment(
-        name, [events.thread_scope(thread), "site"], render_block, timeout=slots.ANONYMOUS_BLOCK_SECONDS
+    name = f"paging:{thread.pk}:{presentation.sort_from(request)}:{request.get_host()}:{back_url}"
+    return _thread_response(
+        request, thread, slots.shared_block(name, events.thread_scope(thread), render_block)
     )
-    return _thread_response(request, thread, block)
 
 
 _PAGING_PARAMETERS = ("sort", "cursor", "after", "comment", "fragment")

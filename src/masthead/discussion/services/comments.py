@@ -16,20 +16,18 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
-from django.db.models.functions import Greatest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from masthead.discussion import events
 from masthead.discussion.models import (
-    TOMBSTONE_STATUSES,
     Comment,
     CommentRevision,
     CommentStatus,
     Thread,
 )
 from masthead.discussion.rendering import normalise_source, render_markdown
+from masthead.discussion.services.counts import apply_counts
 from masthead.discussion.services.threads import thread_is_open
 from masthead.moderation import services as moderation
 from masthead.moderation.selectors import shadow_banned_user_ids
@@ -77,10 +75,6 @@ class CommentRejected(Exception):
         return " ".join(self.messages)
 
 
-def _shown(status: str, reply_count: int) -> bool:
-    return status == S.VISIBLE or (status in TOMBSTONE_STATUSES and reply_count > 0)
-
-
 def _clean_body(body: str) -> str:
     body = normalise_source(body)
     if not body:
@@ -103,81 +97,6 @@ def _screen(*, body: str, author: Any, thread: Thread, honeypot: str = "") -> mo
     if result.verdict == "reject":
         raise CommentRejected(list(result.reasons))
     return result
-
-
-def _apply_counts(comment: Comment, *, old_status: str | None, new_status: str) -> None:
-    """Move the denormalised counts for ``comment`` going from ``old_status`` to ``new_status``.
-
-    Call inside the transaction, with ``comment`` saved in its new status.
-    """
-    was_visible = old_status == S.VISIBLE
-    now_visible = new_status == S.VISIBLE
-    visible_delta = int(now_visible) - int(was_visible)
-    shown_delta = int(_shown(new_status, comment.reply_count)) - int(
-        old_status is not None and _shown(old_status, comment.reply_count)
-    )
-    if visible_delta and comment.root_id is not None:
-        Comment.objects.filter(pk=comment.root_id).update(subtree_count=F("subtree_count") + visible_delta)
-    top_level_delta = shown_delta if comment.parent_id is None else 0
-    node_parent_id = comment.parent_id
-    while shown_delta and node_parent_id is not None:
-        parent = (
-            Comment.objects.select_for_update()
-            .only("status", "reply_count", "parent_id")
-            .get(pk=node_parent_id)
-        )
-        before = _shown(parent.status, parent.reply_count)
-        parent.reply_count = max(0, parent.reply_count + shown_delta)
-        Comment.objects.filter(pk=parent.pk).update(reply_count=parent.reply_count)
-        shown_delta = int(_shown(parent.status, parent.reply_count)) - int(before)
-        if parent.parent_id is None:
-            top_level_delta = shown_delta
-        node_parent_id = parent.parent_id
-    # Last, so the hot thread row stays locked for the shortest time.
-    _count_in_thread(
-        comment.thread_id,
-        comments=visible_delta,
-        top_level=top_level_delta,
-        last_comment_id=comment.pk if now_visible else None,
-    )
-
-
-_GREATEST = {"sqlite": "MAX", "postgresql": "GREATEST"}
-
-
-def _count_in_thread(thread_id: int, *, comments: int, top_level: int, last_comment_id: int | None) -> None:
-    """Move a thread's counts, and its newest comment id up to ``last_comment_id``, in one UPDATE."""
-    greatest = _GREATEST.get(connection.vendor)
-    if greatest is None:
-        updates: dict[str, Any] = {}
-        if comments:
-            updates["comment_count"] = F("comment_count") + comments
-        if top_level:
-            updates["top_level_count"] = F("top_level_count") + top_level
-        if last_comment_id is not None:
-            updates["last_comment_id"] = Greatest(F("last_comment_id"), last_comment_id)
-        if updates:
-            Thread.objects.filter(pk=thread_id).update(**updates)
-        return
-    # Written out for SQLite and PostgreSQL: the ORM compiled these expressions on every
-    # comment, inside the write transaction that every poster of the thread queues for.
-    quote = connection.ops.quote_name
-    assignments: list[str] = []
-    params: list[int] = []
-    for column, delta in (("comment_count", comments), ("top_level_count", top_level)):
-        if delta:
-            assignments.append(f"{quote(column)} = {quote(column)} + %s")
-            params.append(delta)
-    if last_comment_id is not None:
-        column = quote("last_comment_id")
-        assignments.append(f"{column} = {greatest}({column}, %s)")
-        params.append(last_comment_id)
-    if not assignments:
-        return
-    table = quote(Thread._meta.db_table)
-    sql = f"UPDATE {table} SET {', '.join(assignments)} WHERE {quote('id')} = %s"  # noqa: S608 - quoted names, bound values
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, thread_id])
 
 
 def _after_change(
@@ -260,7 +179,7 @@ def comment_create(
             if status == S.VISIBLE:
                 # Last statement of the transaction: the thread row it locks is every
                 # poster's, so it is held only until the commit that follows.
-                _apply_counts(comment, old_status=None, new_status=status)
+                apply_counts(comment, old_status=None, new_status=status)
                 _after_change(comment, became_visible=True, shadow_banned=result.shadow_banned, created=True)
             # A held comment changes nothing an anonymous (cached) page shows: no purge;
             # approving it later goes through comment_set_status, which purges.
@@ -338,7 +257,7 @@ def comment_edit(*, comment: Comment, actor: Any, body: str, now: datetime | Non
             locked.status_changed_at = now
         locked.save()
         if locked.status != old_status:
-            _apply_counts(locked, old_status=old_status, new_status=locked.status)
+            apply_counts(locked, old_status=old_status, new_status=locked.status)
         moderation.screening_recorded(target=locked, result=result, author=actor)
         events.page_changed(thread)
     return locked
@@ -391,7 +310,7 @@ def comment_set_status(*, comment: Comment, status: str, actor: Any, reason: str
             fields += ["body_source", "body_html"]
             CommentRevision.objects.filter(comment=locked).delete()
         locked.save(update_fields=fields)
-        _apply_counts(locked, old_status=old_status, new_status=status)
+        apply_counts(locked, old_status=old_status, new_status=status)
         _after_change(locked, became_visible=status == S.VISIBLE)
     return locked
 
