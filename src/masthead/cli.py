@@ -25,6 +25,8 @@ def _gunicorn_argv(port: int, workers: int, host: str) -> list[str]:
         "-m",
         "gunicorn",
         "masthead.config.wsgi:application",
+        "--config",
+        "python:masthead.config.gunicorn",
         "--bind",
         f"{host}:{port}",
         "--workers",
