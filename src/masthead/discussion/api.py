@@ -19,7 +19,7 @@ from django.urls import reverse
 from ninja import Header, NinjaAPI, Schema
 from ninja.security import django_auth
 
-from masthead.core import pagecache, ratelimit
+from masthead.core import pagecache, ratelimit, rows
 from masthead.discussion import events, limits, presentation, selectors, services, views
 from masthead.discussion.models import Comment, Thread, ThreadState
 
@@ -186,7 +186,7 @@ def _comment(request: HttpRequest, comment_id: int) -> Comment:
 def _writer(request: HttpRequest, scope: str, limit: ratelimit.Limit) -> None:
     # Posting and editing need only the verified address: the site's discussion settings
     # (guests, likes only) matter to votes alone, and reading them costs a Site lookup.
-    if not EmailAddress.objects.filter(user=request.user, verified=True).exists():
+    if not rows.exists(EmailAddress, where=("user", "verified"), params=[request.user.pk, True]):
         raise PermissionDenied("Confirm your email address before taking part.")
     if not ratelimit.hit(scope, ratelimit.request_keys(request), limit):
         raise _TooFast

@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from masthead.core import ratelimit
+from masthead.core import ratelimit, rows
 from masthead.discussion import events, limits, live, presentation, selectors, services, slots
 from masthead.discussion.forms import CommentForm, EditForm
 from masthead.discussion.models import Comment, Thread, ThreadState
@@ -41,10 +41,15 @@ def _thread(thread_id: int, user: Any, *, writing: bool = False) -> Thread:
     ``writing``: for a write that answers without the article's URL, load of the article
     only what screening and purging read (its id and tree path), not the whole Wagtail page.
     """
-    threads = Thread.objects.select_related("page")
     if writing:
-        threads = threads.only(*_THREAD_FIELDS, "page__path")
-    thread = get_object_or_404(threads, pk=thread_id)
+        found = rows.first(
+            Thread, fields=_THREAD_FIELDS, where=("id",), params=[thread_id], related=("page", ("id", "path"))
+        )
+        if found is None:
+            raise Http404
+        thread = found
+    else:
+        thread = get_object_or_404(Thread.objects.select_related("page"), pk=thread_id)
     if thread.state == ThreadState.HIDDEN and not (user.is_authenticated and user.is_staff):
         raise Http404
     return thread

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
+from masthead.core import rows
 from masthead.moderation import registry
 from masthead.moderation.models import (
     BannedDomain,
@@ -117,9 +118,13 @@ def moderation_mode(page: Any, *, cached: dict[str, Any] | None = None) -> str:
     )
 
 
+_STANDING_FIELDS = [field.attname for field in Standing._meta.concrete_fields]
+
+
 def standing_of(user: Any) -> Standing:
     """The user's standing, unsaved and empty when they have none yet."""
-    return Standing.objects.filter(user=user).first() or Standing(user=user)
+    found = rows.first(Standing, fields=_STANDING_FIELDS, where=("user",), params=[user.pk])
+    return found or Standing(user=user)
 
 
 def rejection_rate(standing: Standing) -> float:

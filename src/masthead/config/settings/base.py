@@ -213,6 +213,7 @@ USE_X_FORWARDED_HOST = env.env_bool("USE_X_FORWARDED_HOST", False)
 # Trust X-Forwarded-For for client addresses (rate limits) only behind a known proxy.
 MASTHEAD_TRUSTED_PROXY_COUNT = env.env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
+SESSION_ENGINE = "masthead.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -21,6 +21,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Right
 from django.utils import timezone
 
+from masthead.core import rows
 from masthead.moderation import offensive, registry, selectors
 from masthead.moderation.models import Sanction, ScreeningRecord, Standing
 from masthead.moderation.selectors import TrustLevel
@@ -109,9 +110,11 @@ def _check_repeat(s: _Screening) -> None:
     if s.author is None or s.edited:
         return
     since = timezone.now() - _REPEAT_WINDOW
-    again = ScreeningRecord.objects.filter(
-        author=s.author, fingerprint=fingerprint(s.normalised), created_at__gte=since
-    ).exists()
+    again = rows.exists(
+        ScreeningRecord,
+        where=("author", "fingerprint", "created_at>="),
+        params=[s.author.pk, fingerprint(s.normalised), since],
+    )
     if again:
         raise _Rejected("repeat", "You have already posted this comment.")
 

@@ -1,0 +1,100 @@
+"""masthead.core.rows: written-out reads give what the ORM gives, in one query."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from masthead.accounts.sessions import SessionStore
+from masthead.core import rows
+from masthead.discussion.models import Thread
+from masthead.moderation.models import ScreeningRecord
+from tests.discussion.conftest import make_plain_page
+
+THREAD_FIELDS = [field.attname for field in Thread._meta.concrete_fields]
+
+
+@pytest.fixture
+def page_thread(db):  # type: ignore[no-untyped-def]
+    page = make_plain_page("Rows and columns")
+    closes = timezone.now() + timedelta(days=3)
+    return Thread.objects.create(page=page, title="Rows and columns", closes_at=closes)
+
+
+def test_a_row_and_its_joined_foreign_key_match_the_orm(page_thread) -> None:  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as queries:
+        found = rows.first(
+            Thread,
+            fields=THREAD_FIELDS,
+            where=("id",),
+            params=[page_thread.pk],
+            related=("page", ("id", "path")),
+        )
+        assert found is not None
+        page = found.page
+    assert len(queries) == 1
+    expected = Thread.objects.select_related("page").get(pk=page_thread.pk)
+    for name in THREAD_FIELDS:
+        assert getattr(found, name) == getattr(expected, name), name
+    assert found.closes_at is not None and timezone.is_aware(found.closes_at)
+    assert (page.pk, page.path) == (expected.page.pk, expected.page.path)
+    assert not found._state.adding and found._state.db == "default"
+    # What was not selected loads on first use, as with only().
+    assert page.title == "Rows and columns"
+
+
+def test_a_null_foreign_key_joins_nothing(db) -> None:  # type: ignore[no-untyped-def]
+    external = Thread.objects.create(url="https://site.example/a/", title="Elsewhere")
+    found = rows.first(
+        Thread, fields=THREAD_FIELDS, where=("id",), params=[external.pk], related=("page", ("id", "path"))
+    )
+    assert found is not None
+    with CaptureQueriesContext(connection) as queries:
+        assert found.page is None
+    assert len(queries) == 0
+    assert rows.first(Thread, fields=THREAD_FIELDS, where=("id",), params=[external.pk + 1000]) is None
+
+
+def test_comparisons_and_booleans(commenter) -> None:  # type: ignore[no-untyped-def]
+    record = ScreeningRecord.objects.create(
+        content_type_id=1, object_id="1", author=commenter, verdict="publish", fingerprint="abc"
+    )
+    at = ScreeningRecord.objects.get(pk=record.pk).created_at
+    where = ("author", "fingerprint", "created_at>=")
+    for since, fingerprint in [
+        (at, "abc"),
+        (at - timedelta(seconds=1), "abc"),
+        (at + timedelta(microseconds=1), "abc"),
+        (at, "abd"),
+    ]:
+        expected = ScreeningRecord.objects.filter(
+            author=commenter, fingerprint=fingerprint, created_at__gte=since
+        ).exists()
+        assert (
+            rows.exists(ScreeningRecord, where=where, params=[commenter.pk, fingerprint, since]) is expected
+        )
+        assert expected is (fingerprint == "abc" and since <= at)
+    assert rows.exists(EmailAddress, where=("user", "verified"), params=[commenter.pk, True])
+    EmailAddress.objects.filter(user=commenter).update(verified=False)
+    assert not rows.exists(EmailAddress, where=("user", "verified"), params=[commenter.pk, True])
+    assert rows.exists(EmailAddress, where=("user", "verified"), params=[commenter.pk, False])
+
+
+def test_the_session_store_reads_live_sessions_only(db) -> None:  # type: ignore[no-untyped-def]
+    store = SessionStore()
+    store["reader"] = "χρηστος"
+    store.save()
+    key = store.session_key
+    assert SessionStore(session_key=key)["reader"] == "χρηστος"
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    expired = SessionStore(session_key=key)
+    assert expired.load() == {}
+    assert expired.session_key is None  # a new key on the next save, as Django's store does
+    unknown = SessionStore(session_key="x" * 32)
+    assert unknown.load() == {}
