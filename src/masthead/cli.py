@@ -19,7 +19,10 @@ def _manage(argv: Sequence[str]) -> None:
     execute_from_command_line(["masthead", *argv])
 
 
-def _gunicorn_argv(port: int, workers: int, host: str) -> list[str]:
+def _gunicorn_argv(port: int, workers: int, host: str, *, access_log: bool = False) -> list[str]:
+    # No access log by default, as gunicorn's own default: the proxy in front logs requests
+    # (docs/operations.md), and a line per request cost 3-5% of a served request's CPU.
+    logging = ["--access-logfile", "-"] if access_log else []
     return [
         sys.executable,
         "-m",
@@ -35,8 +38,7 @@ def _gunicorn_argv(port: int, workers: int, host: str) -> list[str]:
         "4",
         "--worker-class",
         "gthread",
-        "--access-logfile",
-        "-",
+        *logging,
         "--timeout",
         "60",
         "--graceful-timeout",
@@ -57,7 +59,9 @@ def demo(args: argparse.Namespace) -> int:
     print(f"Editors' admin: http://127.0.0.1:{args.port}/admin/ (see the demo logins above)\n")
     sys.stdout.flush()
     worker = subprocess.Popen([sys.executable, "-m", "masthead.cli", "worker"], env=os.environ.copy())
-    server = subprocess.Popen(_gunicorn_argv(args.port, args.workers, "127.0.0.1"), env=os.environ.copy())
+    server = subprocess.Popen(
+        _gunicorn_argv(args.port, args.workers, "127.0.0.1", access_log=True), env=os.environ.copy()
+    )
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
@@ -82,7 +86,8 @@ def demo(args: argparse.Namespace) -> int:
 def serve(args: argparse.Namespace) -> int:
     """The production server: gunicorn, static files by whitenoise."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", PRODUCTION_SETTINGS)
-    os.execv(sys.executable, _gunicorn_argv(args.port, args.workers, args.host))  # noqa: S606
+    argv = _gunicorn_argv(args.port, args.workers, args.host, access_log=args.access_log)
+    os.execv(sys.executable, argv)  # noqa: S606
     return 0  # not reached
 
 
@@ -107,6 +112,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     p_serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     p_serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+    p_serve.add_argument(
+        "--access-log",
+        action=argparse.BooleanOptionalAction,
+        default=os.environ.get("MASTHEAD_ACCESS_LOG", "").lower() in {"1", "true", "yes", "on"},
+        help="log every request to stdout (default: MASTHEAD_ACCESS_LOG, else off; the proxy logs them)",
+    )
     sub.add_parser("worker", help="run the background task worker")
     if not argv or argv[0] in {"-h", "--help"}:
         parser.print_help()

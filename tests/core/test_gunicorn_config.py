@@ -90,3 +90,9 @@ def test_a_keep_alive_connection_is_closed_after_its_time(tmp_path: Path) -> Non
         time.sleep(1.1)
         assert _closes(_get(connection))
         connection.close()
+
+
+def test_the_access_log_is_off_unless_asked_for() -> None:
+    assert "--access-logfile" not in _gunicorn_argv(8000, 2, "127.0.0.1")
+    argv = _gunicorn_argv(8000, 2, "127.0.0.1", access_log=True)
+    assert argv[argv.index("--access-logfile") + 1] == "-"
