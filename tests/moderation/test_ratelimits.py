@@ -97,7 +97,7 @@ def test_limits_are_counted_in_the_database_without_redis(settings, client, read
 
 @pytest.mark.redis
 def test_limits_use_redis(settings, client, reader, comments, tight) -> None:
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "masthead.config.rediscache.RedisCache"
     _check_report_limit(client, reader, comments)
     assert any(
         key.startswith(b"masthead:1:rl:moderation.report:") for key in cache._cache.get_client().keys("*")

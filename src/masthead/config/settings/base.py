@@ -131,7 +131,7 @@ CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "masthead.config.rediscache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.env_str("CACHE_KEY_PREFIX", "masthead") or "masthead",
         }
