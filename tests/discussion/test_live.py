@@ -75,6 +75,16 @@ def test_redis_pubsub_wakes_the_stream(thread, settings):
     assert values[-1] == 42
 
 
+@pytest.mark.redis
+def test_redis_announce_only_raises_the_newest_id(thread, settings):
+    assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+    live.announce(thread.pk, 50)
+    live.announce(thread.pk, 40)
+    assert live.last_id(thread.pk, 0) == 50
+    live.announce(thread.pk, 60)
+    assert live.last_id(thread.pk, 0) == 60
+
+
 def test_approving_an_older_comment_does_not_move_the_newest_id_back(
     thread, post, reader, commenter, moderator, settings, django_capture_on_commit_callbacks
 ):

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +41,41 @@ def _redis():  # type: ignore[no-untyped-def]
     return _redis_client
 
 
+# Raise the newest id (never lower it) and wake the streams, in one round trip. Django's
+# Redis cache stores integers as plain numbers, so ``last_id`` reads it back through the cache.
+_ANNOUNCE_SCRIPT = """
+local current = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
+if tonumber(ARGV[1]) > current then redis.call('SET', KEYS[1], ARGV[1]) end
+redis.call('PUBLISH', KEYS[2], ARGV[1])
+"""
+_script = None
+
+
+def _announce_in_redis(thread_id: int, comment_id: int) -> bool:
+    """``announce`` as one script when the cache is Redis; False when it is not."""
+    global _script
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return False
+    client = backend._cache.get_client(write=True)
+    if _script is None:
+        _script = client.register_script(_ANNOUNCE_SCRIPT)
+    key = backend.make_and_validate_key(_key(thread_id))
+    _script(keys=[key, _channel(thread_id)], args=[comment_id], client=client)
+    return True
+
+
 def announce(thread_id: int, comment_id: int, *, newest: bool = False) -> None:
     """Record the newest comment id of a thread and wake its streams."""
+    if settings.REDIS_URL:
+        try:
+            if _announce_in_redis(thread_id, comment_id):
+                return
+        except Exception:
+            logger.warning("could not announce a comment of thread %s", thread_id, exc_info=True)
+            return
     if newest or comment_id > (cache.get(_key(thread_id)) or 0):
         cache.set(_key(thread_id), comment_id, timeout=None)
     client = _redis()
