@@ -162,6 +162,14 @@ def test_article_frame_serves_later_readers_without_the_article_queries(client, 
     # The page by its path, Wagtail's privacy check (two), the thread, and cache reads (the
     # site's version; the frame, the discussion and their versions).
     assert len(captured.captured_queries) <= 9, [query["sql"][:120] for query in captured.captured_queries]
+    # Once the route and the fragments are kept in the process, what is left is reading the
+    # versions: the site's first, then every other one the page needs in one round trip
+    # (none on Redis); no privacy query while no page is private.
+    with CaptureQueriesContext(connection) as captured:
+        third = client.get(site_tree.budget.url)
+    assert third.content == first.content
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert len(statements) <= 2 and all("cache" in statement for statement in statements), statements
 
 
 def test_publishing_again_renews_the_frame(client, site_tree, settings):

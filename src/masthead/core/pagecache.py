@@ -23,23 +23,71 @@ _TIMEOUT = 60 * 60 * 24 * 7
 T = TypeVar("T")
 
 
+# Versions a read request has seen, so that each scope is fetched once per request (a page
+# and its parts each ask for "site"; see ``remember_versions``). None outside such a request.
+_request = threading.local()
+
+
+def remember_versions(active: bool) -> None:
+    """Start (``True``) or end (``False``) remembering the versions this thread's request reads.
+
+    For read requests only: a page asks for the same scopes in several places (routing, the
+    frame, the discussion block), and on the database cache each ask is a query. A version
+    bumped by another process meanwhile is seen by the next request, as it would be had this
+    one read it a moment earlier; this thread's own ``bump`` updates what it remembers.
+    """
+    _request.versions = {} if active else None
+
+
+def _remembered() -> dict[str, str] | None:
+    return getattr(_request, "versions", None)
+
+
 def version(scope: str) -> str:
+    remembered = _remembered()
+    if remembered is not None and scope in remembered:
+        return remembered[scope]
     key = f"pv:{scope}"
     value = cache.get(key)
     if value is None:
         value = str(time.time_ns())
         cache.add(key, value, timeout=_TIMEOUT)
         value = cache.get(key, value)
+    if remembered is not None:
+        remembered[scope] = str(value)
     return str(value)
+
+
+def prefetch(scopes: list[str]) -> None:
+    """Read the versions of ``scopes`` in one round trip, for this request to use later
+    (nothing outside a request that remembers versions)."""
+    remembered = _remembered()
+    if remembered is None:
+        return
+    missing = [scope for scope in scopes if scope not in remembered]
+    if missing:
+        found = cache.get_many([f"pv:{scope}" for scope in missing])
+        for scope in missing:
+            value = found.get(f"pv:{scope}")
+            if value is not None:
+                remembered[scope] = str(value)
 
 
 def versions(scopes: list[str]) -> str:
     """One short token for the current versions of all ``scopes``."""
-    keys = [f"pv:{scope}" for scope in scopes]
-    found = cache.get_many(keys)
-    parts = [
-        str(found[key]) if key in found else version(scope) for key, scope in zip(keys, scopes, strict=True)
-    ]
+    remembered = _remembered() or {}
+    missing = [scope for scope in scopes if scope not in remembered]
+    found = cache.get_many([f"pv:{scope}" for scope in missing]) if missing else {}
+    parts = []
+    for scope in scopes:
+        if scope in remembered:
+            parts.append(remembered[scope])
+        elif f"pv:{scope}" in found:
+            parts.append(str(found[f"pv:{scope}"]))
+            if _remembered() is not None:
+                remembered[scope] = parts[-1]
+        else:
+            parts.append(version(scope))
     return hashlib.blake2s("|".join(parts).encode(), digest_size=8).hexdigest()
 
 
@@ -70,7 +118,11 @@ def writes_join_transaction() -> bool:
 
 def bump(scope: str) -> None:
     """Invalidate every cached page that depends on ``scope``."""
-    cache.set(f"pv:{scope}", str(time.time_ns()), timeout=_TIMEOUT)
+    value = str(time.time_ns())
+    cache.set(f"pv:{scope}", value, timeout=_TIMEOUT)
+    remembered = _remembered()
+    if remembered is not None:
+        remembered[scope] = value
 
 
 class NotShared(Exception):

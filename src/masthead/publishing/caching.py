@@ -194,6 +194,9 @@ def serve_frame(
     # The bar's campaign can start or end at midnight; the frame's links use the host.
     name = f"frame:{page.pk}:{request.scheme}:{request.get_host()}:{timezone.localdate().isoformat()}"
     scopes = ["site", f"content:{page.pk}", "funding"]
+    # The holes' parts (the discussion) and the page cache key the page by ``page:<id>``:
+    # one round trip for every version the response will need.
+    pagecache.prefetch([*scopes, f"page:{page.pk}"])
     try:
         html = pagecache.cached_fragment(name, scopes, build, timeout=settings.MASTHEAD_PAGE_CACHE_SECONDS)
     except _NotAFrame as not_a_frame:

@@ -48,11 +48,14 @@ class SiteCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request._wagtail_site = site_for_request(request)  # type: ignore[attr-defined]
+        # A read asks for the same page-cache versions in several places: fetch each once.
+        pagecache.remember_versions(request.method in ("GET", "HEAD"))
         try:
+            request._wagtail_site = site_for_request(request)  # type: ignore[attr-defined]
             return self.get_response(request)
         finally:
             _request_state.version = None
+            pagecache.remember_versions(False)
 
 
 def site_for_request(request: HttpRequest) -> Site | None:

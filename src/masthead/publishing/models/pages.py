@@ -45,7 +45,12 @@ class CachedPageMixin:
         from masthead.publishing.sites import view_restrictions_exist
 
         if not view_restrictions_exist():
-            return PageViewRestriction.objects.none()
+            # Wagtail iterates this on every page served; an empty result filled in
+            # advance spares compiling a query that cannot match (8% of a served article's
+            # CPU). Clones (the admin's order_by) start afresh, still empty.
+            nothing = PageViewRestriction.objects.none()
+            nothing._result_cache = []
+            return nothing
         return super().get_view_restrictions()  # type: ignore[misc]
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:

@@ -1,0 +1,53 @@
+"""Page-cache versions are fetched once per read request (pagecache.remember_versions)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+from masthead.core import pagecache
+
+
+@pytest.fixture
+def remembering():  # type: ignore[no-untyped-def]
+    pagecache.remember_versions(True)
+    yield
+    pagecache.remember_versions(False)
+
+
+@pytest.mark.django_db
+def test_a_request_keeps_the_versions_it_read(remembering) -> None:  # type: ignore[no-untyped-def]
+    first = pagecache.version("memo-a")
+    token = pagecache.versions(["memo-a", "memo-b"])
+    # Another process bumps both meanwhile: this request goes on with what it read.
+    cache.set("pv:memo-a", "elsewhere-a")
+    cache.set("pv:memo-b", "elsewhere-b")
+    assert pagecache.version("memo-a") == first
+    assert pagecache.versions(["memo-a", "memo-b"]) == token
+    pagecache.remember_versions(False)
+    # The next request sees them.
+    assert pagecache.version("memo-a") == "elsewhere-a"
+    assert pagecache.versions(["memo-a", "memo-b"]) != token
+
+
+@pytest.mark.django_db
+def test_its_own_bump_and_prefetch(remembering) -> None:  # type: ignore[no-untyped-def]
+    cache.set("pv:memo-c", "stored-c")
+    pagecache.prefetch(["memo-c", "memo-d"])
+    cache.set("pv:memo-c", "elsewhere-c")
+    assert pagecache.version("memo-c") == "stored-c"
+    before = pagecache.versions(["memo-c"])
+    pagecache.bump("memo-c")
+    assert pagecache.version("memo-c") == cache.get("pv:memo-c") != "stored-c"
+    assert pagecache.versions(["memo-c"]) != before
+    # A scope with no version yet gets one, kept for the rest of the request.
+    made = pagecache.version("memo-d")
+    assert made == cache.get("pv:memo-d")
+
+
+@pytest.mark.django_db
+def test_nothing_is_remembered_outside_a_request() -> None:
+    pagecache.prefetch(["memo-e"])
+    pagecache.version("memo-e")
+    cache.set("pv:memo-e", "elsewhere-e")
+    assert pagecache.version("memo-e") == "elsewhere-e"
