@@ -17,7 +17,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -38,18 +38,14 @@ _THREAD_FIELDS = [field.attname for field in Thread._meta.concrete_fields]
 def _thread(thread_id: int, user: Any, *, writing: bool = False) -> Thread:
     """The thread, 404 when it does not exist or is hidden from ``user``.
 
-    ``writing``: for a write that answers without the article's URL, load of the article
-    only what screening and purging read (its id and tree path), not the whole Wagtail page.
+    Its article loads when first used: an anonymous reader's page usually comes from the
+    cache and needs none of it. ``writing``: for a write that answers without the article's
+    URL, the article's id and tree path (what screening and purging read) come with it.
     """
-    if writing:
-        found = rows.first(
-            Thread, fields=_THREAD_FIELDS, where=("id",), params=[thread_id], related=("page", ("id", "path"))
-        )
-        if found is None:
-            raise Http404
-        thread = found
-    else:
-        thread = get_object_or_404(Thread.objects.select_related("page"), pk=thread_id)
+    related = ("page", ("id", "path")) if writing else None
+    thread = rows.first(Thread, fields=_THREAD_FIELDS, where=("id",), params=[thread_id], related=related)
+    if thread is None:
+        raise Http404
     if thread.state == ThreadState.HIDDEN and not (user.is_authenticated and user.is_staff):
         raise Http404
     return thread
