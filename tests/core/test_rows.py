@@ -98,3 +98,21 @@ def test_the_session_store_reads_live_sessions_only(db) -> None:  # type: ignore
     assert expired.session_key is None  # a new key on the next save, as Django's store does
     unknown = SessionStore(session_key="x" * 32)
     assert unknown.load() == {}
+
+
+def test_a_user_by_primary_key_is_the_orm_s_user(commenter) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    with CaptureQueriesContext(connection) as queries:
+        found = User.objects.get(pk=str(commenter.pk))  # as a session stores it
+    assert len(queries) == 1
+    expected = User.objects.get_queryset().get(pk=commenter.pk)
+    for field in User._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
+    assert found == expected and found.check_password("correct horse 42")
+    assert User.objects.get(id=commenter.pk) == expected
+    with pytest.raises(User.DoesNotExist):
+        User.objects.get(pk=commenter.pk + 1000)
+    # Other lookups are the ORM's.
+    assert User.objects.get(email=commenter.email) == expected
