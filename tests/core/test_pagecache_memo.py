@@ -51,3 +51,12 @@ def test_nothing_is_remembered_outside_a_request() -> None:
     pagecache.version("memo-e")
     cache.set("pv:memo-e", "elsewhere-e")
     assert pagecache.version("memo-e") == "elsewhere-e"
+
+
+@pytest.mark.django_db
+def test_a_request_that_starts_with_several_scopes_keeps_them(remembering) -> None:  # type: ignore[no-untyped-def]
+    cache.set("pv:memo-f", "stored-f")
+    token = pagecache.versions(["memo-f", "memo-g"])
+    cache.set("pv:memo-f", "elsewhere-f")
+    cache.set("pv:memo-g", "elsewhere-g")
+    assert pagecache.versions(["memo-f", "memo-g"]) == token

@@ -75,19 +75,16 @@ def prefetch(scopes: list[str]) -> None:
 
 def versions(scopes: list[str]) -> str:
     """One short token for the current versions of all ``scopes``."""
-    remembered = _remembered() or {}
-    missing = [scope for scope in scopes if scope not in remembered]
-    found = cache.get_many([f"pv:{scope}" for scope in missing]) if missing else {}
-    parts = []
-    for scope in scopes:
-        if scope in remembered:
-            parts.append(remembered[scope])
-        elif f"pv:{scope}" in found:
-            parts.append(str(found[f"pv:{scope}"]))
-            if _remembered() is not None:
-                remembered[scope] = parts[-1]
-        else:
-            parts.append(version(scope))
+    if _remembered() is not None:
+        prefetch(scopes)
+        parts = [version(scope) for scope in scopes]
+    else:
+        keys = [f"pv:{scope}" for scope in scopes]
+        found = cache.get_many(keys)
+        parts = [
+            str(found[key]) if key in found else version(scope)
+            for key, scope in zip(keys, scopes, strict=True)
+        ]
     return hashlib.blake2s("|".join(parts).encode(), digest_size=8).hexdigest()
 
 

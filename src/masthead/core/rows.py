@@ -111,9 +111,7 @@ def _shape(
     return shape
 
 
-def _run(
-    model: type[models.Model], shape: _Shape, values: Sequence[Any], alias: str
-) -> tuple[Any, ...] | None:
+def _run(shape: _Shape, values: Sequence[Any], alias: str) -> tuple[Any, ...] | None:
     connection = connections[alias]
     params = [
         field.get_db_prep_value(value, connection) for field, value in zip(shape.params, values, strict=True)
@@ -140,7 +138,7 @@ def first(
     """
     alias = router.db_for_read(model)
     shape = _shape(model, fields, where, related, alias, exists=False)
-    row = _run(model, shape, params, alias)
+    row = _run(shape, params, alias)
     if row is None:
         return None
     connection = connections[alias]
@@ -166,4 +164,4 @@ def first(
 def exists(model: type[models.Model], *, where: Sequence[str], params: Sequence[Any]) -> bool:
     """Whether a row of ``model`` matches ``where`` (as in ``first``)."""
     alias = router.db_for_read(model)
-    return _run(model, _shape(model, (), where, None, alias, exists=True), params, alias) is not None
+    return _run(_shape(model, (), where, None, alias, exists=True), params, alias) is not None
