@@ -254,10 +254,29 @@ def regular_standing() -> None:
     )
 
 
+def empty_post_target() -> None:
+    """Remove what earlier runs posted, so every posting row starts on the same empty thread
+    (a run's comments would otherwise pile up there, and each run post into a bigger one)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from masthead.moderation.models import ScreeningRecord
+
+    thread = Thread.objects.get(page__slug=dataset.POST_SLUG)
+    posted = Comment.objects.filter(thread=thread)
+    with transaction.atomic():
+        records = ScreeningRecord.objects.filter(
+            content_type=ContentType.objects.get_for_model(Comment), object_id__in=posted.values("pk")
+        )
+        records._raw_delete(records.db)
+        posted._raw_delete(posted.db)
+        Thread.objects.filter(pk=thread.pk).update(comment_count=0, top_level_count=0, roots_total=0)
+
+
 def sessions(path: Path) -> None:
     """A signed-in session per posting account: "sessionid<TAB>csrf secret" lines."""
     import secrets
 
+    empty_post_target()
     regular_standing()
     user_model = get_user_model()
     users = user_model.objects.filter(email__in=[POSTER_EMAIL.format(n) for n in range(POSTERS)]).order_by(

@@ -140,6 +140,8 @@ def _clear_cache(system: str) -> None:
     else:
         with sqlite3.connect(data_dir(system) / "masthead.sqlite3") as conn:
             conn.execute("DELETE FROM masthead_cache")
+            # Rate-limit windows live in their own table on SQLite (Redis's are flushed above).
+            conn.execute("DELETE FROM core_ratecount")
 
 
 def _server(system: str, opts: Options, *, page_cache: bool, fragments: bool = True) -> Server:
