@@ -146,7 +146,17 @@ def _clear_cache(system: str) -> None:
 
 def _server(system: str, opts: Options, *, page_cache: bool, fragments: bool = True) -> Server:
     port = free_port()
-    argv = [str(BIN / "masthead"), "serve", "--workers", str(opts.workers), "--port", str(port)]
+    # The events server (live-update streams) gets a port of its own; no row requests it.
+    argv = [
+        str(BIN / "masthead"),
+        "serve",
+        "--workers",
+        str(opts.workers),
+        "--port",
+        str(port),
+        "--events-port",
+        str(free_port()),
+    ]
     env = _env(system, page_cache=page_cache, fragments=fragments)
     return Server(system, argv, env=env, port=port, log=LOG_DIR / f"{system}.log", cwd=REPO_DIR).start(
         ready_path="/not-a-page/"

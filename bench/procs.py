@@ -72,11 +72,21 @@ class Server:
         raise ServerFailed(f"{self.name} did not answer on {self.base_url}{path} in {timeout:.0f} s")
 
     def worker_pids(self) -> list[int]:
-        """The master's children (gunicorn workers); the master itself when it has none."""
+        """The processes that serve requests: the leaves of the process tree (the gunicorn
+        workers, also under ``masthead serve``'s two masters); the master itself when it has
+        no children."""
         if self.process is None or self.process.poll() is not None:
             return []
-        children = _children(self.process.pid)
-        return children or [self.process.pid]
+        leaves: list[int] = []
+        pending = [self.process.pid]
+        while pending:
+            pid = pending.pop()
+            children = _children(pid)
+            if children:
+                pending.extend(children)
+            else:
+                leaves.append(pid)
+        return sorted(leaves)
 
     def stop(self, grace: float = 5.0) -> None:
         """SIGTERM the group, and SIGKILL it after ``grace`` seconds (a sync worker stuck in a

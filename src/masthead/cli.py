@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 
 DEV_SETTINGS = "masthead.config.settings.dev"
@@ -19,10 +20,19 @@ def _manage(argv: Sequence[str]) -> None:
     execute_from_command_line(["masthead", *argv])
 
 
-def _gunicorn_argv(port: int, workers: int, host: str, *, access_log: bool = False) -> list[str]:
+def _gunicorn_argv(
+    port: int, workers: int, host: str, *, access_log: bool = False, threads: int | None = 4
+) -> list[str]:
+    """gunicorn's command line: ``threads`` per worker (gthread), or None for sync workers
+    that serve one request at a time."""
     # No access log by default, as gunicorn's own default: the proxy in front logs requests
     # (docs/operations.md), and a line per request cost 3-5% of a served request's CPU.
     logging = ["--access-logfile", "-"] if access_log else []
+    model = (
+        ["--worker-class", "sync"]
+        if threads is None
+        else ["--worker-class", "gthread", "--threads", str(threads)]
+    )
     return [
         sys.executable,
         "-m",
@@ -34,16 +44,40 @@ def _gunicorn_argv(port: int, workers: int, host: str, *, access_log: bool = Fal
         f"{host}:{port}",
         "--workers",
         str(workers),
-        "--threads",
-        "4",
-        "--worker-class",
-        "gthread",
+        *model,
         *logging,
         "--timeout",
         "60",
         "--graceful-timeout",
         "10",
     ]
+
+
+def _run_all(children: list[subprocess.Popen[bytes]]) -> int:
+    """Wait until the first child exits (or SIGTERM/Ctrl-C), then stop the others; its exit code."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    # SIGTERM (a process manager, `kill`) must stop every child, as Ctrl-C does.
+    signal.signal(signal.SIGTERM, stop)
+    code = 0
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        code = next(child.returncode for child in children if child.returncode is not None)
+    except KeyboardInterrupt:
+        code = 0
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    return code
 
 
 def demo(args: argparse.Namespace) -> int:
@@ -63,32 +97,44 @@ def demo(args: argparse.Namespace) -> int:
         _gunicorn_argv(args.port, args.workers, "127.0.0.1", access_log=True), env=os.environ.copy()
     )
 
-    def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    # SIGTERM (a process manager, `kill`) must stop the server and worker too, as Ctrl-C does.
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        return server.wait()
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        for child in (server, worker):
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        for child in (server, worker):
-            try:
-                child.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                child.kill()
+    return _run_all([server, worker])
 
 
 def serve(args: argparse.Namespace) -> int:
-    """The production server: gunicorn, static files by whitenoise."""
+    """The production server: gunicorn, static files by whitenoise.
+
+    Pages, the API and forms go to sync workers, one request at a time per process: on the
+    benchmark they used 15-25% less CPU per request than threaded workers, and a free worker
+    takes each new connection. Live-update streams hold their response open for up to
+    ``DISCUSSION_SSE_HOLD_SECONDS``, which would tie up a sync worker, so a second, threaded
+    server on ``--events-port`` holds them; the proxy sends ``*/events`` there
+    (docs/operations.md). Streams that reach the sync workers anyway are answered at once
+    and the browser polls (EventSource's reconnect).
+    """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", PRODUCTION_SETTINGS)
-    argv = _gunicorn_argv(args.port, args.workers, args.host, access_log=args.access_log)
-    os.execv(sys.executable, argv)  # noqa: S606
-    return 0  # not reached
+    if args.threads:
+        # Threaded workers hold streams themselves: one server, as before 2026-11-27.
+        argv = _gunicorn_argv(
+            args.port, args.workers, args.host, access_log=args.access_log, threads=args.threads
+        )
+        return _run_all([subprocess.Popen(argv, env=os.environ.copy())])
+    main_env = {**os.environ, "DISCUSSION_SSE_HOLD_SECONDS": "0"}
+    children = [
+        subprocess.Popen(
+            _gunicorn_argv(args.port, args.workers, args.host, access_log=args.access_log, threads=None),
+            env=main_env,
+        )
+    ]
+    if args.events_port:
+        children.append(
+            subprocess.Popen(
+                _gunicorn_argv(
+                    args.events_port, 1, args.host, access_log=args.access_log, threads=args.events_threads
+                ),
+                env=os.environ.copy(),
+            )
+        )
+    return _run_all(children)
 
 
 def worker(args: argparse.Namespace) -> int:
@@ -118,6 +164,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=os.environ.get("MASTHEAD_ACCESS_LOG", "").lower() in {"1", "true", "yes", "on"},
         help="log every request to stdout (default: MASTHEAD_ACCESS_LOG, else off; the proxy logs them)",
     )
+    p_serve.add_argument(
+        "--threads",
+        type=int,
+        default=int(os.environ.get("MASTHEAD_THREADS", "0")),
+        help="threads per worker, which then hold live-update streams too (default: MASTHEAD_THREADS, else 0: sync workers and an events server)",
+    )
+    p_serve.add_argument(
+        "--events-port",
+        type=int,
+        default=None,
+        help="port of the threaded server for live-update streams (default: MASTHEAD_EVENTS_PORT, else --port + 1; 0: none)",
+    )
+    p_serve.add_argument(
+        "--events-threads",
+        type=int,
+        default=int(os.environ.get("MASTHEAD_EVENTS_THREADS", "32")),
+        help="streams the events server holds at once (default: MASTHEAD_EVENTS_THREADS, else 32)",
+    )
     sub.add_parser("worker", help="run the background task worker")
     if not argv or argv[0] in {"-h", "--help"}:
         parser.print_help()
@@ -125,6 +189,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if argv[0] in {"demo", "serve", "worker"}:
         args = parser.parse_args(argv)
+        if args.command == "serve" and args.events_port is None:
+            configured = os.environ.get("MASTHEAD_EVENTS_PORT", "")
+            args.events_port = int(configured) if configured else args.port + 1
         return {"demo": demo, "serve": serve, "worker": worker}[args.command](args)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", PRODUCTION_SETTINGS)
     _manage(argv)

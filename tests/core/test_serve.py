@@ -1,0 +1,152 @@
+"""``masthead serve``: sync workers for pages, a threaded server for live-update streams."""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from masthead import cli
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_for(port: int, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(process.stderr.read().decode()[-2000:] if process.stderr else "") from None
+            time.sleep(0.2)
+
+
+def _probe(port: int) -> http.client.HTTPResponse:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", "/static/probe.txt")
+    response = connection.getresponse()
+    assert response.read() == b"probe"
+    connection.close()
+    return response
+
+
+def _refused(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return True
+    return False
+
+
+def test_serve_runs_sync_workers_and_a_threaded_events_server_and_stops_both(tmp_path: Path) -> None:
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / "probe.txt").write_text("probe")
+    port, events_port = _free_port(), _free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "masthead.config.settings.test",
+        "MASTHEAD_DATA_DIR": str(tmp_path),
+        "MASTHEAD_SCHEDULER": "false",
+        "MODERATION_OFFENSIVE_MODEL": "false",
+    }
+    argv = [sys.executable, "-m", "masthead.cli", "serve", "--workers", "1", "--port", str(port)]
+    process = subprocess.Popen(
+        [*argv, "--events-port", str(events_port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        _wait_for(port, process)
+        _wait_for(events_port, process)
+        # A sync worker closes every connection; the threaded one keeps it alive.
+        assert _probe(port).getheader("Connection", "").lower() == "close"
+        assert _probe(events_port).getheader("Connection", "").lower() != "close"
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+        assert _refused(port) and _refused(events_port)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+class _Recorded:
+    calls: list[tuple[list[str], dict[str, str]]] = []
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        self.calls.append((argv, env))
+        self.returncode = 0
+
+    def poll(self) -> int:
+        return 0
+
+    def wait(self, timeout: float | None = None) -> int:
+        return 0
+
+
+def _serve(monkeypatch: pytest.MonkeyPatch, *args: str) -> list[tuple[list[str], dict[str, str]]]:
+    # Only the launching is replaced: what each server is started with is the subject here.
+    _Recorded.calls = []
+    monkeypatch.setattr(cli.subprocess, "Popen", _Recorded)
+    monkeypatch.setattr(cli.signal, "signal", lambda *a: None)
+    parser_args: Any = argparse.Namespace(
+        command="serve",
+        port=8000,
+        host="127.0.0.1",
+        workers=3,
+        access_log=False,
+        threads=0,
+        events_threads=16,
+        events_port=8001,
+    )
+    for name, value in zip(args[::2], args[1::2], strict=True):
+        setattr(parser_args, name, value)
+    assert cli.serve(parser_args) == 0
+    return _Recorded.calls
+
+
+def _option(argv: list[str], name: str) -> str:
+    return argv[argv.index(name) + 1]
+
+
+def test_pages_go_to_sync_workers_that_never_hold_a_stream(monkeypatch: pytest.MonkeyPatch) -> None:
+    (main, main_env), (events, events_env) = _serve(monkeypatch)
+    assert _option(main, "--worker-class") == "sync" and "--threads" not in main
+    assert _option(main, "--workers") == "3" and _option(main, "--bind") == "127.0.0.1:8000"
+    assert main_env["DISCUSSION_SSE_HOLD_SECONDS"] == "0"
+    assert _option(events, "--worker-class") == "gthread" and _option(events, "--threads") == "16"
+    assert _option(events, "--workers") == "1" and _option(events, "--bind") == "127.0.0.1:8001"
+    assert events_env.get("DISCUSSION_SSE_HOLD_SECONDS") == os.environ.get("DISCUSSION_SSE_HOLD_SECONDS")
+
+
+def test_events_port_zero_runs_no_events_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert len(_serve(monkeypatch, "events_port", 0)) == 1
+
+
+def test_the_events_port_defaults_to_the_next_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[argparse.Namespace] = []
+    monkeypatch.setattr(cli, "serve", lambda args: seen.append(args) or 0)
+    monkeypatch.delenv("MASTHEAD_EVENTS_PORT", raising=False)
+    cli.main(["serve", "--port", "9000"])
+    monkeypatch.setenv("MASTHEAD_EVENTS_PORT", "9100")
+    cli.main(["serve", "--port", "9000"])
+    assert [args.events_port for args in seen] == [9001, 9100]
+
+
+def test_threaded_workers_hold_streams_themselves(monkeypatch: pytest.MonkeyPatch) -> None:
+    [(main, main_env)] = _serve(monkeypatch, "threads", 4)
+    assert _option(main, "--worker-class") == "gthread" and _option(main, "--threads") == "4"
+    assert main_env.get("DISCUSSION_SSE_HOLD_SECONDS") == os.environ.get("DISCUSSION_SSE_HOLD_SECONDS")
