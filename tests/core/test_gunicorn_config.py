@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -12,12 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from masthead.cli import _gunicorn_argv
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.support.servers import free_port, wait_for_port
 
 
 @contextmanager
@@ -26,7 +20,7 @@ def _server(tmp_path: Path, *, requests: int, seconds: int) -> Iterator[int]:
     static = tmp_path / "static"
     static.mkdir()
     (static / "probe.txt").write_text("probe")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "masthead.config.settings.test",
@@ -40,17 +34,7 @@ def _server(tmp_path: Path, *, requests: int, seconds: int) -> Iterator[int]:
         _gunicorn_argv(port, 1, "127.0.0.1"), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        process.stderr.read().decode()[-2000:] if process.stderr else ""
-                    ) from None
-                time.sleep(0.2)
+        wait_for_port(port, process)
         yield port
     finally:
         process.terminate()

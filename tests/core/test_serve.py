@@ -9,31 +9,13 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from masthead import cli
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_for(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(process.stderr.read().decode()[-2000:] if process.stderr else "") from None
-            time.sleep(0.2)
+from tests.support.servers import free_port, wait_for_port
 
 
 def _probe(port: int) -> http.client.HTTPResponse:
@@ -57,7 +39,7 @@ def test_serve_runs_sync_workers_and_a_threaded_events_server_and_stops_both(tmp
     static = tmp_path / "static"
     static.mkdir()
     (static / "probe.txt").write_text("probe")
-    port, events_port = _free_port(), _free_port()
+    port, events_port = free_port(), free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "masthead.config.settings.test",
@@ -70,8 +52,8 @@ def test_serve_runs_sync_workers_and_a_threaded_events_server_and_stops_both(tmp
         [*argv, "--events-port", str(events_port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     try:
-        _wait_for(port, process)
-        _wait_for(events_port, process)
+        wait_for_port(port, process)
+        wait_for_port(events_port, process)
         # A sync worker closes every connection; the threaded one keeps it alive.
         assert _probe(port).getheader("Connection", "").lower() == "close"
         assert _probe(events_port).getheader("Connection", "").lower() != "close"
