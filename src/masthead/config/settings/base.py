@@ -284,6 +284,10 @@ DISCUSSION_PAGE_SIZE = env.env_int("DISCUSSION_PAGE_SIZE", 20, minimum=1)
 # a seed-sized conversation whole while bounding a page to 20 x (2+4+8+16) replies.
 DISCUSSION_PREVIEW_REPLIES = env.env_int("DISCUSSION_PREVIEW_REPLIES", 2, minimum=1)
 DISCUSSION_PREVIEW_DEPTH = env.env_int("DISCUSSION_PREVIEW_DEPTH", 4, minimum=1)
+# At most this many comments (top-level ones and their preview replies) on a thread's page:
+# the page weighs about the same however busy the thread, and readers on phones are not
+# sent 250 KB of discussion. 100 is about five screens of comments.
+DISCUSSION_PAGE_COMMENTS = env.env_int("DISCUSSION_PAGE_COMMENTS", 100, minimum=1)
 DISCUSSION_EDIT_WINDOW_SECONDS = env.env_int("DISCUSSION_EDIT_WINDOW_SECONDS", 15 * 60, minimum=0)
 DISCUSSION_MAX_LENGTH = env.env_int("DISCUSSION_MAX_LENGTH", 5000, minimum=100)
 # Threads close this many days after the article is first published (0: never); editors
