@@ -60,3 +60,28 @@ def test_a_request_that_starts_with_several_scopes_keeps_them(remembering) -> No
     cache.set("pv:memo-f", "elsewhere-f")
     cache.set("pv:memo-g", "elsewhere-g")
     assert pagecache.versions(["memo-f", "memo-g"]) == token
+
+
+@pytest.mark.django_db
+def test_a_path_read_again_fetches_its_scopes_in_one_round_trip(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    cache.set("pv:memo-h", "stored-h")
+    pagecache.remember_versions(True, key="example.org/memo/")
+    pagecache.version("memo-h")
+    pagecache.versions(["memo-i", "memo-j"])
+    pagecache.remember_versions(False)
+    cache.set("pv:memo-h", "elsewhere-h")
+    reads: list[str] = []
+    for name in ("get", "get_many"):
+        real = getattr(cache, name)
+        monkeypatch.setattr(cache, name, lambda *a, _real=real, _name=name, **k: reads.append(_name) or _real(*a, **k))
+    # The next request for the same path reads all three at once, and their current values.
+    pagecache.remember_versions(True, key="example.org/memo/")
+    assert pagecache.version("memo-h") == "elsewhere-h"
+    token = pagecache.versions(["memo-i", "memo-j"])
+    pagecache.remember_versions(False)
+    assert reads == ["get_many"]
+    assert pagecache.versions(["memo-i", "memo-j"]) == token
+    # Another path starts with nothing fetched.
+    pagecache.remember_versions(True, key="example.org/other/")
+    assert pagecache._remembered() == {}
+    pagecache.remember_versions(False)

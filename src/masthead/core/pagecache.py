@@ -28,15 +28,32 @@ T = TypeVar("T")
 _request = threading.local()
 
 
-def remember_versions(active: bool) -> None:
+def remember_versions(active: bool, *, key: str | None = None) -> None:
     """Start (``True``) or end (``False``) remembering the versions this thread's request reads.
 
     For read requests only: a page asks for the same scopes in several places (routing, the
     frame, the discussion block), and on the database cache each ask is a query. A version
     bumped by another process meanwhile is seen by the next request, as it would be had this
     one read it a moment earlier; this thread's own ``bump`` updates what it remembers.
+
+    ``key`` names what is requested (host and path). The scopes the last request with that
+    key read are then fetched at once, in the one round trip that the first scope (routing's
+    "site") costs anyway, rather than in a second one when the page knows them. Only which
+    scopes to fetch is remembered between requests, never their values.
     """
-    _request.versions = {} if active else None
+    if not active:
+        seen = _remembered()
+        previous_key = getattr(_request, "key", None)
+        if seen and previous_key is not None:
+            _likely_scopes.put(previous_key, tuple(seen))
+        _request.versions = None
+        _request.key = None
+        return
+    _request.versions = {}
+    _request.key = key
+    likely = _likely_scopes.get(key) if key is not None else None
+    if likely:
+        prefetch(list(likely))
 
 
 def _remembered() -> dict[str, str] | None:
@@ -160,6 +177,8 @@ class LocalCopies(Generic[T]):
             self.entries.pop(key, None)
 
 
+# The scopes a request read, by its ``remember_versions`` key: fetched first next time.
+_likely_scopes: LocalCopies[tuple[str, ...]] = LocalCopies(2000)
 # Fragments by versioned key: (expiry time, HTML).
 _recent: LocalCopies[tuple[float, str]] = LocalCopies(256)
 # The last HTML of each fragment this process used, by name whatever its version: what its

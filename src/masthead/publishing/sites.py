@@ -49,7 +49,10 @@ class SiteCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # A read asks for the same page-cache versions in several places: fetch each once.
-        pagecache.remember_versions(request.method in ("GET", "HEAD"))
+        # The raw Host header: a hint only, so an invalid host is left to Django to refuse.
+        pagecache.remember_versions(
+            request.method in ("GET", "HEAD"), key=f"{request.META.get('HTTP_HOST', '')}{request.path}"
+        )
         try:
             request._wagtail_site = site_for_request(request)  # type: ignore[attr-defined]
             return self.get_response(request)
