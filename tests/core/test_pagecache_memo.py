@@ -73,7 +73,9 @@ def test_a_path_read_again_fetches_its_scopes_in_one_round_trip(monkeypatch) -> 
     reads: list[str] = []
     for name in ("get", "get_many"):
         real = getattr(cache, name)
-        monkeypatch.setattr(cache, name, lambda *a, _real=real, _name=name, **k: reads.append(_name) or _real(*a, **k))
+        monkeypatch.setattr(
+            cache, name, lambda *a, _real=real, _name=name, **k: reads.append(_name) or _real(*a, **k)
+        )
     # The next request for the same path reads all three at once, and their current values.
     pagecache.remember_versions(True, key="example.org/memo/")
     assert pagecache.version("memo-h") == "elsewhere-h"
