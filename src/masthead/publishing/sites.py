@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import split_domain_port
@@ -48,6 +49,7 @@ class SiteCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        _route_pages_first(request)
         # A read asks for the same page-cache versions in several places: fetch each once.
         # The raw Host header: a hint only, so an invalid host is left to Django to refuse.
         pagecache.remember_versions(
@@ -59,6 +61,15 @@ class SiteCacheMiddleware:
         finally:
             _request_state.version = None
             pagecache.remember_versions(False)
+
+
+def _route_pages_first(request: HttpRequest) -> None:
+    """Give a path that only a page can answer the urlconf that tries Wagtail first."""
+    # Imported here: the urlconf imports every app's views, which may import this module.
+    from masthead.config import urls_pages
+
+    if settings.ROOT_URLCONF == urls_pages.ROOT and urls_pages.routes_to_pages(request.path_info):
+        request.urlconf = urls_pages.URLCONF  # type: ignore[attr-defined]
 
 
 def site_for_request(request: HttpRequest) -> Site | None:
