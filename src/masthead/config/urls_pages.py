@@ -30,11 +30,11 @@ _REGEX_SPECIAL = re.compile(r"[.^$*+?{}\[\]\\|()]")
 def _literal(pattern: URLPattern | URLResolver) -> tuple[str, bool]:
     """The fixed text a pattern starts with, and whether that text is all of it."""
     if isinstance(pattern.pattern, RoutePattern):
-        route = str(pattern.pattern._route)
+        route = str(pattern.pattern)
         head = route.split("<", 1)[0]
         return head, head == route
     if isinstance(pattern.pattern, RegexPattern):
-        regex = str(pattern.pattern._regex).removeprefix("^")
+        regex = str(pattern.pattern).removeprefix("^")
         match = _REGEX_SPECIAL.search(regex)
         if match is None:
             return regex, True
