@@ -94,3 +94,12 @@ def test_an_article_is_served_through_the_pages_first_urlconf(client, site_tree)
     search = client.get("/search/?q=budget")
     assert search.status_code == 200
     assert not hasattr(search.wsgi_request, "urlconf")
+
+
+@pytest.mark.django_db
+def test_the_json_api_does_not_look_the_site_up(client, site_tree) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/api/discussion/openapi.json")
+    assert response.status_code == 200
+    assert not hasattr(response.wsgi_request, "_wagtail_site")
+    page = client.get(site_tree.budget.url)
+    assert page.wsgi_request._wagtail_site is not None

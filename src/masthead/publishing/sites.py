@@ -43,7 +43,8 @@ _sections: dict[tuple[int, str], tuple[str, list[NavSection]]] = {}
 
 
 class SiteCacheMiddleware:
-    """Sets ``request._wagtail_site`` (Wagtail's own per-request cache) from this process's copy."""
+    """Sets ``request._wagtail_site`` (Wagtail's own per-request cache) from this process's
+    copy, and routes paths only a page can answer straight to Wagtail."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -56,7 +57,11 @@ class SiteCacheMiddleware:
             request.method in ("GET", "HEAD"), key=f"{request.META.get('HTTP_HOST', '')}{request.path}"
         )
         try:
-            request._wagtail_site = site_for_request(request)  # type: ignore[attr-defined]
+            # The JSON API serves no page and builds no page URL, so it does not pay for
+            # the site's version (a cache round trip); should it ever ask, Wagtail finds
+            # the Site itself.
+            if not request.path_info.startswith("/api/"):
+                request._wagtail_site = site_for_request(request)  # type: ignore[attr-defined]
             return self.get_response(request)
         finally:
             _request_state.version = None
