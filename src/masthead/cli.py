@@ -145,7 +145,7 @@ def serve(args: argparse.Namespace) -> int:
                 _gunicorn_argv(
                     args.events_port, 1, args.host, access_log=args.access_log, threads=args.events_threads
                 ),
-                env=os.environ.copy(),
+                env={**os.environ, "MASTHEAD_SERVER_ROLE": "events"},
             )
         )
     return _run_all(children, reloadable=children)

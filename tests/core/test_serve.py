@@ -163,6 +163,8 @@ def test_pages_go_to_sync_workers_that_never_hold_a_stream(monkeypatch: pytest.M
     assert _option(events, "--worker-class") == "gthread" and _option(events, "--threads") == "16"
     assert _option(events, "--workers") == "1" and _option(events, "--bind") == "127.0.0.1:8001"
     assert events_env.get("DISCUSSION_SSE_HOLD_SECONDS") == os.environ.get("DISCUSSION_SSE_HOLD_SECONDS")
+    # The events server takes no comments: it does not load the offensive-language model.
+    assert events_env["MASTHEAD_SERVER_ROLE"] == "events" and "MASTHEAD_SERVER_ROLE" not in main_env
 
 
 def test_events_port_zero_runs_no_events_server(monkeypatch: pytest.MonkeyPatch) -> None:
