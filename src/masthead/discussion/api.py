@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
-from ninja import Header, NinjaAPI, Schema
+from ninja import Header, NinjaAPI, Schema, Status
 from ninja.security import django_auth
 
 from masthead.core import pagecache, ratelimit, rows
@@ -176,7 +176,7 @@ def _page(request: HttpRequest, thread: Thread, listing: selectors.ThreadPage) -
     }
 
 
-def _comment(request: HttpRequest, comment_id: int) -> Comment:
+def comment_or_404(request: HttpRequest, comment_id: int) -> Comment:
     try:
         return selectors.access_comment(user=request.user, comment_id=comment_id)
     except Comment.DoesNotExist as exc:
@@ -241,7 +241,7 @@ def thread_comments(
     request: HttpRequest, thread_id: int, sort: str = "oldest", cursor: str | None = None
 ) -> dict[str, Any] | HttpResponse:
     """A page of top-level comments (by ``sort``: oldest, newest, best, replies), with their first replies."""
-    thread = views._thread(thread_id, request.user)
+    thread = views.thread_or_404(thread_id, request.user)
     if request.user.is_authenticated:
         listing = selectors.thread_page(thread=thread, user=request.user, sort=sort, cursor=cursor)
         return _page(request, thread, listing)
@@ -262,7 +262,7 @@ def thread_comments(
 @api.get("/comments/{comment_id}", response={200: PageOut, 404: Error}, url_name="comment")
 def comment_detail(request: HttpRequest, comment_id: int) -> dict[str, Any]:
     """A comment in context: its ancestors, a window of its siblings and its first replies."""
-    comment = _comment(request, comment_id)
+    comment = comment_or_404(request, comment_id)
     listing = selectors.comment_context(comment=comment, user=request.user)
     return _page(request, comment.thread, listing)
 
@@ -272,7 +272,7 @@ def comment_detail(request: HttpRequest, comment_id: int) -> dict[str, Any]:
 )
 def comment_replies(request: HttpRequest, comment_id: int, after: str | None = None) -> dict[str, Any]:
     """A page of a comment's replies, oldest first, after the cursor ``after``."""
-    parent = _comment(request, comment_id)
+    parent = comment_or_404(request, comment_id)
     listing = selectors.replies_page(parent=parent, user=request.user, cursor=after)
     return _page(request, parent.thread, listing)
 
@@ -290,11 +290,11 @@ def comment_post(
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ) -> tuple[int, dict[str, Any]]:
     """Post a comment, or a reply with ``parent_id``. Repeat-safe with ``Idempotency-Key`` or ``client_token``."""
-    thread = views._thread(thread_id, request.user, writing=True)
+    thread = views.thread_or_404(thread_id, request.user, writing=True)
     _writer(request, "discussion:post", limits.POST)
     parent = None
     if payload.parent_id is not None:
-        parent = _comment(request, payload.parent_id)
+        parent = comment_or_404(request, payload.parent_id)
     comment = services.comment_create(
         thread=thread,
         author=request.user,
@@ -303,7 +303,7 @@ def comment_post(
         notify_replies=payload.notify_replies,
         client_token=idempotency_key or payload.client_token,
     )
-    return 201, _out(selectors.Node(comment), request.user)
+    return Status(201, _out(selectors.Node(comment), request.user))
 
 
 @api.patch(
@@ -314,7 +314,7 @@ def comment_post(
 )
 def comment_edit(request: HttpRequest, comment_id: int, payload: EditIn) -> dict[str, Any]:
     """Edit your own comment within the edit window."""
-    comment = _comment(request, comment_id)
+    comment = comment_or_404(request, comment_id)
     _writer(request, "discussion:edit", limits.EDIT)
     comment = services.comment_edit(comment=comment, actor=request.user, body=payload.body)
     return _out(selectors.Node(comment), request.user)
@@ -328,7 +328,7 @@ def comment_edit(request: HttpRequest, comment_id: int, payload: EditIn) -> dict
 )
 def comment_delete(request: HttpRequest, comment_id: int) -> dict[str, Any]:
     """Delete your own comment (a tombstone stays if it has replies)."""
-    comment = _comment(request, comment_id)
+    comment = comment_or_404(request, comment_id)
     if not ratelimit.hit("discussion:edit", ratelimit.request_keys(request), limits.EDIT):
         raise _TooFast
     comment = services.comment_delete(comment=comment, actor=request.user)
@@ -343,7 +343,7 @@ def comment_delete(request: HttpRequest, comment_id: int) -> dict[str, Any]:
 )
 def comment_vote(request: HttpRequest, comment_id: int, payload: VoteIn) -> dict[str, Any]:
     """Vote 1 (up), -1 (down) or 0 (take the vote back)."""
-    comment = _comment(request, comment_id)
+    comment = comment_or_404(request, comment_id)
     viewer = _voter(request, comment.thread)
     comment = services.comment_vote(
         comment=comment, user=request.user, value=payload.value, likes_only=viewer.likes_only

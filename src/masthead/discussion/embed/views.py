@@ -131,7 +131,7 @@ def signin_view(request: HttpRequest) -> HttpResponse:
     origin = origin_of(thread.url or "")
     key = request.GET.get("key", "")
     if not services.handoff_key_is_valid(key) or not services.origin_is_allowed(origin=origin):
-        return discussion_views._message(
+        return discussion_views.message_page(
             request, "Sign-in link not valid", "Please close this window and try again.", 400
         )
     if not request.user.is_authenticated:
