@@ -288,7 +288,7 @@ def comment_post(
     thread_id: int,
     payload: CommentIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """Post a comment, or a reply with ``parent_id``. Repeat-safe with ``Idempotency-Key`` or ``client_token``."""
     thread = views.thread_or_404(thread_id, request.user, writing=True)
     _writer(request, "discussion:post", limits.POST)
