@@ -3,7 +3,6 @@
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -12,11 +11,7 @@ from pathlib import Path
 
 import pytest
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.support.servers import free_port
 
 
 def _get(url: str) -> str:
@@ -27,7 +22,7 @@ def _get(url: str) -> str:
 @pytest.mark.timeout(600)
 def test_masthead_demo_builds_the_site_serves_it_and_stops_on_sigterm(tmp_path):
     masthead = shutil.which("masthead", path=str(Path(sys.executable).parent)) or "masthead"
-    port = _free_port()
+    port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     env.update(MASTHEAD_DATA_DIR=str(tmp_path), DISCUSSION_DEMO_THREAD_SIZE="300", MASTHEAD_SCHEDULER="false")
     env.pop("DATABASE_URL", None)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 import time
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+
+from tests.support.servers import free_port
 
 
 class _Handler:
@@ -21,16 +22,10 @@ class _Handler:
         return "250 Message accepted for delivery"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class SMTPServer:
     def __init__(self) -> None:
         self.handler = _Handler()
-        self.port = _free_port()
+        self.port = free_port()
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
 
     def start(self) -> None:
