@@ -70,7 +70,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "masthead.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -185,6 +184,16 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_SIGNUP_FORM_CLASS = "masthead.accounts.forms.SignupForm"
 
 LANGUAGE_CODE = env.env_str("LANGUAGE_CODE", "en-us") or "en-us"
+# The site speaks LANGUAGE_CODE, as its templates do. LANGUAGE_FROM_BROWSER adds Django's
+# LocaleMiddleware, which takes Django's, allauth's and the Wagtail admin's language from each
+# browser's Accept-Language: then a German browser got German form labels inside an English
+# page, and every response varied on the header (fewer hits in any cache in front).
+# Editors choose the admin's language in their Wagtail account either way.
+if env.env_bool("LANGUAGE_FROM_BROWSER", False):
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+        "django.middleware.locale.LocaleMiddleware",
+    )
 TIME_ZONE = env.env_str("TIME_ZONE", "UTC") or "UTC"
 USE_I18N = True
 USE_TZ = True
