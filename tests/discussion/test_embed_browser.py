@@ -90,7 +90,7 @@ def test_embed_sign_in_post_reply_vote_and_live_update(
         popup.wait_for_load_state()
         popup.locator("input[name=login]").fill(commenter.email)
         popup.locator("input[name=password]").fill("correct horse 42")
-        popup.locator("form button[type=submit]").first.click()
+        popup.locator("main form button[type=submit]").first.click()
         popup.locator("button", has_text="Yes, comment there").click()
         expect(popup.locator("h1")).to_have_text("You can comment now")
 

@@ -201,3 +201,11 @@ def test_list_pages_use_a_fixed_number_of_queries(
     # routing occasionally differs by a query between two identical requests).
     assert after <= before + 1, f"{url}: {before} queries with 5 articles, {after} with 10"
     assert before <= 30  # Wagtail routing and site lookup, one query per home section block
+
+
+def test_an_article_leaves_a_readers_message_to_the_account_pages(client, reader, site_tree):  # type: ignore[no-untyped-def]
+    # Articles are served from a frame shared by every reader: it must never take in one
+    # reader's flash message ("Successfully signed in as ...").
+    client.post("/accounts/login/", {"login": reader.email, "password": "correct horse 42"})
+    assert "Successfully signed in" not in client.get(site_tree.budget.url).content.decode()
+    assert "Successfully signed in" in client.get("/accounts/email/").content.decode()
