@@ -87,6 +87,9 @@ def main() -> None:
         help="print cProfile's functions by own time (deterministic; slower, so for shares only)",
     )
     parser.add_argument(
+        "--cprofile-out", default="", help="with --cprofile: also save the stats to this file (pstats format)"
+    )
+    parser.add_argument(
         "--sql", action="store_true", help="print the statements of each target's last request"
     )
     args = parser.parse_args()
@@ -157,6 +160,8 @@ def main() -> None:
         if args.sql:
             for number, statement in enumerate(queries.statements, 1):
                 print(f"  {number:>2}. {statement[:300]}")
+        if exact is not None and args.cprofile_out:
+            exact.dump_stats(args.cprofile_out)
         if exact is not None:
             pstats.Stats(exact).sort_stats("tottime").print_stats(40)
             pstats.Stats(exact).sort_stats("cumulative").print_stats(60)

@@ -116,3 +116,85 @@ def test_a_user_by_primary_key_is_the_orm_s_user(commenter) -> None:  # type: ig
         User.objects.get(pk=commenter.pk + 1000)
     # Other lookups are the ORM's.
     assert User.objects.get(email=commenter.email) == expected
+
+
+def _stored(model, pk):  # type: ignore[no-untyped-def]
+    found = model.objects.get(pk=pk)
+    return {field.attname: getattr(found, field.attname) for field in model._meta.concrete_fields}
+
+
+def test_an_insert_stores_what_save_stores(commenter, page_thread) -> None:  # type: ignore[no-untyped-def]
+    from django.db.models import signals
+
+    from masthead.discussion.models import Comment
+
+    def values(**extra):  # type: ignore[no-untyped-def]
+        return {
+            "thread": page_thread,
+            "author": commenter,
+            "depth": 0,
+            "ancestors": "",
+            "sibling_rank": 1,
+            "in_preview": True,
+            "body_source": "Ἀθῆναι, *quoted* \"text\" and 'marks'",
+            "body_html": "<p>Ἀθῆναι</p>",
+            "status": "visible",
+            "moderation_reasons": ["Links from new commenters", "ü"],
+            "created_at": timezone.now(),
+            "status_changed_at": timezone.now(),
+            **extra,
+        }
+
+    seen: list[tuple[str, bool]] = []
+
+    def pre(sender, instance, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(("pre", instance.pk is None))
+
+    def post(sender, instance, created, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(("post", created and instance.pk is not None))
+
+    signals.pre_save.connect(pre, sender=Comment)
+    signals.post_save.connect(post, sender=Comment)
+    try:
+        saved = Comment(**values())
+        saved.save()
+        with CaptureQueriesContext(connection) as queries:
+            inserted = rows.insert(Comment(**values()))
+    finally:
+        signals.pre_save.disconnect(pre, sender=Comment)
+        signals.post_save.disconnect(post, sender=Comment)
+    assert len(queries) == 1 and queries[0]["sql"].startswith("INSERT")
+    assert seen == [("pre", True), ("post", True)] * 2
+    assert inserted.pk and inserted.pk != saved.pk
+    assert not inserted._state.adding and inserted._state.db == "default"
+    ours, theirs = _stored(Comment, inserted.pk), _stored(Comment, saved.pk)
+    for name in ("id", "created_at", "status_changed_at"):
+        ours.pop(name), theirs.pop(name)
+    assert ours == theirs
+    # A second comment with the same form token is refused by the database, as with save().
+    from django.db import IntegrityError, transaction
+
+    rows.insert(Comment(**values(client_token="once")))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.insert(Comment(**values(client_token="once")))
+
+
+def test_an_insert_fills_auto_now_add_and_defaults_and_takes_a_given_key(commenter) -> None:  # type: ignore[no-untyped-def]
+    from django.db.models import Value
+    from django.db.models.functions import Concat
+
+    record = rows.insert(
+        ScreeningRecord(content_type_id=1, object_id=7, author=commenter, verdict="hold", reasons=["ü"])
+    )
+    stored = ScreeningRecord.objects.get(pk=record.pk)
+    assert stored.created_at is not None and stored.created_at == record.created_at
+    assert (stored.codes, stored.reasons, stored.edited, stored.score) == ([], ["ü"], False, None)
+    given = rows.insert(ScreeningRecord(pk=record.pk + 50, content_type_id=1, object_id=8, verdict="publish"))
+    assert given.pk == record.pk + 50 and ScreeningRecord.objects.filter(pk=record.pk + 50).exists()
+    # An expression as a value goes through the ORM's compiler.
+    expressed = rows.insert(
+        ScreeningRecord(
+            content_type_id=1, object_id=10, verdict="publish", fingerprint=Concat(Value("a"), Value("b"))
+        )
+    )
+    assert ScreeningRecord.objects.get(pk=expressed.pk).fingerprint == "ab"

@@ -1,4 +1,4 @@
-"""Hot reads as SQL written once per process, turned into model instances as the ORM would.
+"""Hot reads and inserts as SQL written once per process, with model instances as the ORM makes them.
 
 Posting a comment makes a handful of small reads (the session, the thread, the author's
 standing, the repeat check, the verified address). Each is one indexed row, and profiling a
@@ -9,6 +9,10 @@ way in (``get_db_prep_value``) and the database's converters on the way out (dat
 aware, booleans), and rows become instances through ``Model.from_db``, so a deferred field
 still loads on first use. Anything beyond equality and comparisons on one table (and one
 joined foreign key) stays with the ORM.
+
+``insert`` does the same for saving a new row: the comment and its screening record are
+written inside the transaction that every poster queues for on SQLite, and compiling the
+ORM's INSERT cost more than running it.
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
+from django.db.models import signals
 from django.db.models.expressions import Col
 
 M = TypeVar("M", bound=models.Model)
@@ -165,3 +170,91 @@ def exists(model: type[models.Model], *, where: Sequence[str], params: Sequence[
     """Whether a row of ``model`` matches ``where`` (as in ``first``)."""
     alias = router.db_for_read(model)
     return _run(_shape(model, (), where, None, alias, exists=True), params, alias) is not None
+
+
+@dataclass(frozen=True)
+class _InsertShape:
+    sql: str
+    fields: list[Any]
+    returning: Any  # the auto primary key read back, or None when the row brings its own
+
+
+_inserts: dict[tuple[Any, ...], _InsertShape | None] = {}
+
+
+def _insert_shape(model: type[models.Model], alias: str, *, with_pk: bool) -> _InsertShape | None:
+    """The INSERT for ``model``, or None where ``save()`` must do it (inherited models, fields
+    with a database default or placeholder of their own, no RETURNING)."""
+    key = (model, alias, with_pk)
+    if key in _inserts:
+        return _inserts[key]
+    meta = model._meta
+    connection = connections[alias]
+    auto = meta.auto_field
+    fields = [
+        field
+        for field in meta.local_concrete_fields
+        if not field.generated and (with_pk or field is not auto)
+    ]
+    returning = None if with_pk else auto
+    plain = (
+        not meta.parents
+        and not meta.is_composite_pk
+        and not meta.order_with_respect_to
+        and connection.features.can_return_columns_from_insert
+        and list(meta.db_returning_fields) == ([auto] if auto is not None else [])
+        and (with_pk or auto is not None)
+        and not any(hasattr(field, "get_placeholder") or field.has_db_default() for field in fields)
+    )
+    shape = None
+    if plain:
+        quote = connection.ops.quote_name
+        table = quote(str(meta.db_table))
+        columns = ", ".join(quote(str(field.column)) for field in fields)
+        placeholders = ", ".join("%s" for _ in fields)
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - quoted names, bound values
+        if returning is not None:
+            sql += f" RETURNING {table}.{quote(str(returning.column))}"
+        shape = _InsertShape(sql=sql, fields=fields, returning=returning)
+    with _lock:
+        _inserts[key] = shape
+    return shape
+
+
+def insert(instance: M) -> M:
+    """Save the new ``instance`` with one INSERT written once per process, as ``save()`` would.
+
+    The same steps in the same order: ``pre_save`` signal, each field's ``pre_save`` (``auto_now_add``)
+    and database adaptation, the automatic primary key read back, ``post_save`` signal. Where
+    a model or a value needs more (inheritance, database defaults, expressions), ``save()``
+    does it instead.
+    """
+    model = type(instance)
+    alias = router.db_for_write(model, instance=instance)
+    shape = _insert_shape(model, alias, with_pk=instance.pk is not None)
+    # An expression as a value (F(), Now()) needs the compiler.
+    if shape is None or any(
+        hasattr(getattr(instance, field.attname), "resolve_expression") for field in shape.fields
+    ):
+        instance.save(force_insert=True, using=alias)
+        return instance
+    connection = connections[alias]
+    signals.pre_save.send(sender=model, instance=instance, raw=False, using=alias, update_fields=None)
+    # What save() checks first: no unsaved related object, foreign key ids taken from them.
+    cast(Any, instance)._prepare_related_fields_for_save(operation_name="save")
+    values = [field.pre_save(instance, True) for field in shape.fields]
+    params = [
+        field.get_db_prep_save(value, connection=connection)
+        for field, value in zip(shape.fields, values, strict=True)
+    ]
+    with transaction.mark_for_rollback_on_error(alias), connection.cursor() as cursor:
+        cursor.execute(shape.sql, params)
+        if shape.returning is not None:
+            row = cursor.fetchone()
+            setattr(instance, shape.returning.attname, row[0])
+    instance._state.adding = False
+    instance._state.db = alias
+    signals.post_save.send(
+        sender=model, instance=instance, created=True, update_fields=None, raw=False, using=alias
+    )
+    return instance

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from masthead.core import rows
 from masthead.discussion import events
 from masthead.discussion.models import (
     Comment,
@@ -229,8 +230,7 @@ def _insert(*, thread: Thread, parent: Comment | None, now: datetime, **fields: 
     comment.status_changed_at = now
     for name, value in fields.items():
         setattr(comment, name, value)
-    comment.save()
-    return comment
+    return rows.insert(comment)
 
 
 def comment_edit(*, comment: Comment, actor: Any, body: str, now: datetime | None = None) -> Comment:

@@ -304,7 +304,7 @@ def screening_recorded(
     if edited is None:
         # The caller did not say: an object screened before has been edited.
         edited = ScreeningRecord.objects.filter(content_type=content_type, object_id=target.pk).exists()
-    record = ScreeningRecord.objects.create(
+    record = ScreeningRecord(
         content_type=content_type,
         object_id=target.pk,
         author=author,
@@ -317,6 +317,7 @@ def screening_recorded(
         fingerprint=result.fingerprint,
         edited=edited,
     )
+    rows.insert(record)
     # A clean publish is in the screening record; the audit trail keeps the decisions a
     # moderator may need to answer for (holds, rejections, rules that matched), not one
     # event per comment.
