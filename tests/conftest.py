@@ -79,6 +79,9 @@ def _clear_cache(request: pytest.FixtureRequest) -> Iterator[None]:
     """
     from django.core.cache import cache
 
+    from masthead.moderation.selectors import forget_screening_reads
+
+    forget_screening_reads()  # the process's copy of screening's cached values goes with them
     uses_db = {"db", "transactional_db", "live_server"} & set(request.fixturenames)
     if os.environ.get("REDIS_URL") and not uses_db:
         cache.clear()

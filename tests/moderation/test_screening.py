@@ -9,7 +9,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from masthead.moderation import offensive
-from masthead.moderation.models import AuditEvent, Phrase, Sanction, ScreeningRecord, Standing
+from masthead.moderation.models import (
+    AuditEvent,
+    BannedDomain,
+    Phrase,
+    Sanction,
+    ScreeningRecord,
+    Standing,
+)
 from masthead.moderation.services import (
     PIPELINE,
     domain_ban,
@@ -319,6 +326,29 @@ class TestSanctionsInScreening:
     def test_banned_email_domain(self, commenter, moderator) -> None:
         domain_ban(domain="Example.ORG", actor=moderator, reason="Throwaway addresses")
         assert screen_text(text="Hello", author=commenter).codes == ["banned"]
+
+    def test_a_ban_applies_to_the_next_comment_though_the_reads_are_held(
+        self, commenter, moderator, monkeypatch
+    ) -> None:
+        from django.core.cache import cache
+
+        from masthead.moderation import selectors
+
+        assert screen_text(text="Hello", author=commenter).verdict != "reject"
+        calls: list[object] = []
+        get_many = cache.get_many
+        monkeypatch.setattr(cache, "get_many", lambda keys: calls.append(keys) or get_many(keys))
+        screen_text(text="Hello again", author=commenter)
+        assert calls == []  # the process's copy, read less than a second ago
+        domain_ban(domain="example.org", actor=moderator, reason="Throwaway addresses")
+        assert screen_text(text="Hello", author=commenter).codes == ["banned"]
+        assert len(calls) == 1
+        # Another process's change reaches this one when its copy is a second old.
+        BannedDomain.objects.all().delete()
+        cache.delete("moderation:banned-domains")
+        assert screen_text(text="Hello", author=commenter).codes == ["banned"]
+        monkeypatch.setattr(selectors, "_READS_SECONDS", 0.0)
+        assert screen_text(text="Hello", author=commenter).codes != ["banned"]
 
     def test_always_premoderate_holds_in_post_mode(self, commenter, moderator, no_model, settings) -> None:
         settings.MODERATION_MODE = "post"

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
-from ninja import Header, NinjaAPI, Schema, Status
+from ninja import Header, NinjaAPI, Schema
 from ninja.security import django_auth
 
 from masthead.core import pagecache, ratelimit, rows
@@ -288,7 +288,7 @@ def comment_post(
     thread_id: int,
     payload: CommentIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
-) -> Status[dict[str, Any]]:
+) -> HttpResponse:
     """Post a comment, or a reply with ``parent_id``. Repeat-safe with ``Idempotency-Key`` or ``client_token``."""
     thread = views.thread_or_404(thread_id, request.user, writing=True)
     _writer(request, "discussion:post", limits.POST)
@@ -303,7 +303,9 @@ def comment_post(
         notify_replies=payload.notify_replies,
         client_token=idempotency_key or payload.client_token,
     )
-    return Status(201, _out(selectors.Node(comment), request.user))
+    # The answer is made here in CommentOut's shape (a test holds it to the schema): ninja's
+    # validation of this one flat dict cost 3% of a post.
+    return api.create_response(request, _out(selectors.Node(comment), request.user), status=201)
 
 
 @api.patch(

@@ -57,12 +57,17 @@ def lists_version(*, cached: dict[str, Any] | None = None) -> str:
         value = str(time.time_ns())
         cache.add(LISTS_VERSION_KEY, value, timeout=None)
         value = cache.get(LISTS_VERSION_KEY, value)
+        if cached is not None:
+            cached[LISTS_VERSION_KEY] = value
     return str(value)
 
 
 def lists_changed() -> None:
     """Call after any change to the phrase lists (every process rebuilds on its next screen)."""
+    from masthead.moderation.selectors import forget_screening_reads
+
     cache.set(LISTS_VERSION_KEY, str(time.time_ns()), timeout=None)
+    forget_screening_reads()
 
 
 def current_matcher(*, cached: dict[str, Any] | None = None) -> Matcher:

@@ -87,7 +87,9 @@ class _Cursor(base.SQLiteCursorWrapper):
     wrapper: DatabaseWrapper
 
     def execute(self, query: str, params: Any = None) -> Any:
-        if self.wrapper.get_autocommit() and query.lstrip()[:7].upper().startswith(_WRITES):
+        # The attribute, not get_autocommit(): a cursor means the connection is open, and the
+        # method's connection and event-loop checks cost more than the rest of this check.
+        if self.wrapper.autocommit and query.lstrip()[:7].upper().startswith(_WRITES):
             self.write_lock.acquire()
             try:
                 return super().execute(query, params)
@@ -96,7 +98,7 @@ class _Cursor(base.SQLiteCursorWrapper):
         return super().execute(query, params)
 
     def executemany(self, query: str, param_list: Any) -> Any:
-        if self.wrapper.get_autocommit() and query.lstrip()[:7].upper().startswith(_WRITES):
+        if self.wrapper.autocommit and query.lstrip()[:7].upper().startswith(_WRITES):
             self.write_lock.acquire()
             try:
                 return super().executemany(query, param_list)
