@@ -145,10 +145,13 @@ def test_second_browser_is_told_of_new_comments(
         context.close()
 
 
-def test_permalink_deep_in_a_large_thread(page, live_server, news_article, output_dir):
+def test_permalink_deep_in_a_large_thread(page, live_server, news_article, output_dir, settings):
     thread = services.thread_for_page(page=news_article)
-    thread_generate(thread=thread, count=3000, seed=11)
+    assert thread_generate(thread=thread, count=100_000, seed=11) == 100_000
     deep = Comment.objects.filter(thread=thread, depth__gte=5).order_by("-id")[10]
+    # Far down the thread: its top-level comment is on page 40 or later of the oldest-first pages.
+    earlier_roots = Comment.objects.filter(thread=thread, depth=0, id__lt=deep.root_id).count()
+    assert earlier_roots >= 40 * settings.DISCUSSION_PAGE_SIZE
     page.goto(f"{live_server.url}/c/{deep.pk}")
     target = page.locator(f"#comment-{deep.pk}")
     target.wait_for()
