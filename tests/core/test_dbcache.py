@@ -93,3 +93,29 @@ def test_concurrent_increments_are_not_lost(settings) -> None:  # type: ignore[n
         thread.join()
     assert not errors and cache.get("shared") == 80
     assert dbcache.CULL_CHECK_SECONDS > 0
+
+
+def test_reads_skip_expired_entries_on_either_database(settings, db) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management import call_command
+
+    # A cache of its own, so the PostgreSQL run (whose default cache is Redis) tests it too.
+    settings.CACHES = {
+        **settings.CACHES,
+        "probe": {"BACKEND": "masthead.config.dbcache.DatabaseCache", "LOCATION": "masthead_probe_cache"},
+    }
+    call_command("createcachetable", "masthead_probe_cache", verbosity=0)
+    cache = caches["probe"]
+    cache.set("live", {"ü": [1, 2]}, timeout=60)
+    cache.set("forever", "v", timeout=None)
+    cache.set("gone", 1, timeout=1)
+    assert cache.get_many(["live", "forever", "gone", "never"]) == {
+        "live": {"ü": [1, 2]},
+        "forever": "v",
+        "gone": 1,
+    }
+    with CaptureQueriesContext(connection) as captured:
+        assert cache.get("live") == {"ü": [1, 2]} and cache.get("never", "default") == "default"
+    assert len(captured.captured_queries) == 2
+    time.sleep(2.1)
+    assert cache.get_many(["live", "forever", "gone"]) == {"live": {"ü": [1, 2]}, "forever": "v"}
+    assert cache.get("gone") is None and cache.get_many([]) == {}
