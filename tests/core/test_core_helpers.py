@@ -38,6 +38,44 @@ def test_slot_renders_registered_renderers_in_order():
     assert html == "<i>first</i><b>second</b>|"
 
 
+def test_holes_are_filled_in_page_order_as_utf8_and_the_frame_is_split_once():
+    shared = "<p>Σχόλια " + "ü" * 2000 + "</p>"  # one string object, as a local copy is
+    slots.register("test_hole_a", lambda context: shared)
+    slots.register("test_hole_b", lambda context: f"<b>{context['who']}</b>")
+    marker_a, marker_b = slots.hole_marker("test_hole_a"), slots.hole_marker("test_hole_b")
+    frame = "<main>—" + "x" * 3000 + marker_b + "<hr>" + marker_a + "<footer>" + marker_a + "</footer></main>"
+    names = ("test_hole_a", "test_hole_b", "test_hole_missing")
+    expected = frame.replace(marker_a, shared, 1).replace(marker_b, "<b>Ελένη</b>", 1)
+    body = slots.fill_holes(frame, Context({"who": "Ελένη"}), names)
+    assert body == expected.encode() and marker_a in body.decode()  # the first marker only
+    parts = slots.frame_parts(frame, names)
+    assert [part for part in parts if isinstance(part, str)] == ["test_hole_b", "test_hole_a"]
+    assert slots.frame_parts(frame, names) is parts  # kept while the frame is in use
+    # An equal string that is another object is split afresh, never mistaken for it.
+    copy = "".join(list(frame))
+    assert copy == frame and copy is not frame
+    assert slots.frame_parts(copy, names) == parts and slots.frame_parts(copy, names) is not parts
+    assert slots.fill_holes("<p>no holes</p>", Context({}), names) == b"<p>no holes</p>"
+
+
+def test_encoded_copies_follow_the_string_object_and_stay_bounded():
+    encoded = pagecache.Encoded(2, smallest=4)
+    calls: list[str] = []
+
+    def make(text: str) -> bytes:
+        calls.append(text)
+        return text.encode()
+
+    first, second, third = "ä" * 10, "ö" * 10, "å" * 10
+    assert encoded.get(first, make) == first.encode()
+    assert encoded.get(first, make) == first.encode() and len(calls) == 1
+    encoded.get(second, make)
+    encoded.get(third, make)  # the least recently used (first) goes
+    assert encoded.get(first, make) == first.encode() and len(calls) == 4
+    assert encoded.get("abc", make) == b"abc" and encoded.get("abc", make) == b"abc"
+    assert calls[-2:] == ["abc", "abc"]  # short strings are not kept
+
+
 @pytest.mark.django_db
 def test_rate_limit_counts_per_key_and_refuses_past_the_limit():
     limit = ratelimit.Limit(count=3, seconds=60)

@@ -201,5 +201,5 @@ def serve_frame(
         html = pagecache.cached_fragment(name, scopes, build, timeout=settings.MASTHEAD_PAGE_CACHE_SECONDS)
     except _NotAFrame as not_a_frame:
         return not_a_frame.response
-    html = slots.fill_holes(html, Context({"page": page, "request": request}), holes)
-    return HttpResponse(html, content_type="text/html; charset=utf-8")
+    body = slots.fill_holes(html, Context({"page": page, "request": request}), holes)
+    return HttpResponse(body, content_type="text/html; charset=utf-8")
