@@ -60,3 +60,27 @@ def test_email_url_smtp_with_tls():
 def test_email_url_rejects_unknown_scheme():
     with pytest.raises(ImproperlyConfigured, match="scheme"):
         env.email_settings("http://example.org")
+
+
+def _database_options(**environ: str) -> dict:  # type: ignore[type-arg]
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json; from masthead.config.settings import test as s; "
+        "print(json.dumps(s.DATABASES['default'].get('OPTIONS', {}), default=str))"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_PREPARED_STATEMENTS"}
+    env.update(environ)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_postgresql_prepares_statements_unless_turned_off():
+    url = "postgres://masthead@127.0.0.1:5432/masthead"
+    assert _database_options(DATABASE_URL=url)["server_side_binding"] is True
+    off = _database_options(DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="false")
+    assert "server_side_binding" not in off
+    assert "server_side_binding" not in _database_options(DATABASE_URL="sqlite:///x.sqlite3")

@@ -123,6 +123,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if DEBUG else DATABASES["default"]["CONN_MAX_AGE"]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.env_bool(
+    "DATABASE_PREPARED_STATEMENTS", True
+):
+    # Server-side binding lets psycopg prepare what a connection runs again and again (after
+    # five runs), so PostgreSQL no longer parses and plans each of a post's dozen
+    # statements: its CPU per posted comment fell from 1.6-2.2 to 1.1 ms in interleaved
+    # benchmark runs (docs/performance.md). PgBouncer in transaction mode needs version 1.21
+    # or later with max_prepared_statements set, or this turned off.
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.env_str("REDIS_URL")
