@@ -83,12 +83,15 @@ def frame_parts(html: str, names: tuple[str, ...]) -> tuple[bytes | str, ...]:
     frame string while the process uses it."""
 
     def split(text: str) -> tuple[bytes | str, ...]:
-        found = sorted((text.find(hole_marker(name)), name) for name in names if hole_marker(name) in text)
+        markers = {name: hole_marker(name) for name in names}
+        found = sorted(
+            (position, name) for name, marker in markers.items() if (position := text.find(marker)) >= 0
+        )
         parts: list[bytes | str] = []
         start = 0
         for position, name in found:
             parts += [text[start:position].encode(), name]
-            start = position + len(hole_marker(name))
+            start = position + len(markers[name])
         parts.append(text[start:].encode())
         return tuple(parts)
 
