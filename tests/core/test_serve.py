@@ -81,21 +81,33 @@ def test_serve_runs_sync_workers_and_a_threaded_events_server_and_stops_both(tmp
         assert _refused(port) and _refused(events_port)
 
 
+def _children(pid: int) -> list[int]:
+    return [
+        int(child)
+        for task in Path(f"/proc/{pid}/task").glob("*")
+        for child in (task / "children").read_text().split()
+    ]
+
+
 def _workers(pid: int) -> set[int]:
-    """The leaves of ``pid``'s process tree: the gunicorn workers under the two masters."""
-    leaves: set[int] = set()
-    pending = [pid]
-    while pending:
-        current = pending.pop()
-        children = [
-            int(child)
-            for task in Path(f"/proc/{current}/task").glob("*")
-            for child in (task / "children").read_text().split()
-        ]
-        pending.extend(children)
-        if not children and current != pid:
-            leaves.add(current)
-    return leaves
+    """The gunicorn workers: the children of ``pid``'s children (the two masters). A master
+    between its old and new workers has no children, and is not counted as one."""
+    workers: set[int] = set()
+    for master in _children(pid):
+        with contextlib.suppress(FileNotFoundError):
+            workers.update(_children(master))
+    return workers
+
+
+def _probe_soon(port: int, deadline: float) -> http.client.HTTPResponse:
+    """``_probe`` once the port answers: a new sync worker may still be importing Django."""
+    while True:
+        try:
+            return _probe(port)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads the process tree from Linux's /proc")
@@ -111,8 +123,8 @@ def test_sighup_reloads_both_servers_with_new_workers_and_serve_goes_on(tmp_path
             assert process.poll() is None, "serve exited on SIGHUP"
             assert time.monotonic() < deadline, f"workers not replaced: {before} -> {after}"
             time.sleep(0.2)
-        assert _probe(port).status == 200
-        assert _probe(events_port).status == 200
+        assert _probe_soon(port, time.monotonic() + 20).status == 200
+        assert _probe_soon(events_port, time.monotonic() + 20).status == 200
         assert process.poll() is None
 
 

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.db import DatabaseCache
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
+from django.utils import translation
 
 _TIMEOUT = 60 * 60 * 24 * 7
 T = TypeVar("T")
@@ -207,6 +208,15 @@ class Encoded:
 _utf8 = Encoded(64)
 
 
+def language_part() -> str:
+    """What a shared copy's key needs to say about language: with ``LANGUAGE_FROM_BROWSER``
+    each reader's texts (relative times, Django's month names) are in their browser's
+    language, so copies are kept per language; otherwise everyone gets the site's."""
+    if settings.LANGUAGE_FROM_BROWSER:
+        return translation.get_language() or ""
+    return ""
+
+
 def utf8(text: str) -> bytes:
     """``text.encode()``, kept for the strings the local copies hand out again and again."""
     data: bytes = _utf8.get(text, str.encode)
@@ -237,6 +247,9 @@ def cached_fragment(name: str, scopes: list[str], render: Callable[[], str], *, 
     try:
         if not settings.MASTHEAD_FRAGMENT_CACHE:
             return render()
+        language = language_part()
+        if language:
+            name = f"{name}\nlanguage:{language}"
         digest = hashlib.blake2s(name.encode(), digest_size=12).hexdigest()
         key = f"frag:v2:{digest}:{versions(scopes)}"
         recent = _recent.get(key)

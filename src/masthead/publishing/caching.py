@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template import Context
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 
 from masthead.core import pagecache, slots
@@ -61,6 +61,9 @@ def mark_public(request: HttpRequest, response: HttpResponse, *, scopes: list[st
 def cache_key(request: HttpRequest) -> str:
     parts: list[str] = [request.scheme or "http", request.get_host(), request.get_full_path()]
     parts += [request.COOKIES.get(name) or "" for name in VARY_COOKIES]
+    if settings.LANGUAGE_FROM_BROWSER:
+        # This middleware runs before LocaleMiddleware, so it asks as that one will.
+        parts.append(translation.get_language_from_request(request))
     digest = hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
     return _KEY_PREFIX + digest
 

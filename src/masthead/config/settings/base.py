@@ -197,8 +197,10 @@ LANGUAGE_CODE = env.env_str("LANGUAGE_CODE", "en-us") or "en-us"
 # LocaleMiddleware, which takes Django's, allauth's and the Wagtail admin's language from each
 # browser's Accept-Language: then a German browser got German form labels inside an English
 # page, and every response varied on the header (fewer hits in any cache in front).
-# Editors choose the admin's language in their Wagtail account either way.
-if env.env_bool("LANGUAGE_FROM_BROWSER", False):
+# Editors choose the admin's language in their Wagtail account either way. When it is on, the
+# page cache and the shared fragments are kept per language (pagecache.language_part).
+LANGUAGE_FROM_BROWSER = env.env_bool("LANGUAGE_FROM_BROWSER", False)
+if LANGUAGE_FROM_BROWSER:
     MIDDLEWARE.insert(
         MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
         "django.middleware.locale.LocaleMiddleware",
