@@ -19,7 +19,7 @@ def _title(html: str) -> str:
 )
 def test_entrance_pages_wear_the_site_layout(client, settings, path: str, title: str) -> None:  # type: ignore[no-untyped-def]
     html = client.get(path).content.decode()
-    assert '<html lang="en">' in html
+    assert f'<html lang="{settings.LANGUAGE_CODE}">' in html
     assert _title(html) == f"{title} · {settings.SITE_NAME}"
     assert 'class="site-header"' in html and 'class="site-footer"' in html
     assert '<main id="main" tabindex="-1" class="page-narrow account-page">' in html

@@ -118,6 +118,56 @@ def test_a_user_by_primary_key_is_the_orm_s_user(commenter) -> None:  # type: ig
     assert User.objects.get(email=commenter.email) == expected
 
 
+def test_a_user_by_primary_key_says_whether_an_address_is_verified(commenter, reader) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib.auth import get_user_model
+
+    from masthead.accounts.selectors import has_verified_email
+
+    User = get_user_model()
+    EmailAddress.objects.filter(user=reader).update(verified=False)
+    with CaptureQueriesContext(connection) as queries:
+        verified, unverified = User.objects.get(pk=commenter.pk), User.objects.get(pk=reader.pk)
+        assert has_verified_email(verified) is True
+        assert has_verified_email(unverified) is False
+    assert len(queries) == 2
+    # A user loaded any other way is asked the database.
+    other = User.objects.get(email=reader.email)
+    with CaptureQueriesContext(connection) as queries:
+        assert has_verified_email(other) is False
+    assert len(queries) == 1
+    EmailAddress.objects.filter(user=reader).update(verified=True)
+    assert has_verified_email(User.objects.get(pk=reader.pk)) is True
+
+
+def test_also_exists_asks_about_a_related_row_in_the_same_query(commenter) -> None:  # type: ignore[no-untyped-def]
+    from masthead.moderation import selectors
+    from masthead.moderation.models import Standing
+
+    Standing.objects.create(user=commenter, approved_count=3, recent="aaa")
+    ScreeningRecord.objects.create(
+        content_type_id=1, object_id="1", author=commenter, verdict="publish", fingerprint="abc"
+    )
+    at = ScreeningRecord.objects.get(fingerprint="abc").created_at
+    for fingerprint, since, expected in [
+        ("abc", at, True),
+        ("abc", at + timedelta(microseconds=1), False),
+        ("abd", at - timedelta(hours=1), False),
+    ]:
+        with CaptureQueriesContext(connection) as queries:
+            standing, repeated = selectors.standing_and_repeat(
+                commenter, fingerprint=fingerprint, since=since
+            )
+        assert len(queries) == 1
+        assert (standing.approved_count, standing.recent, repeated) == (3, "aaa", expected)
+
+
+def test_without_a_standing_the_repeat_is_unknown(reader) -> None:  # type: ignore[no-untyped-def]
+    from masthead.moderation import selectors
+
+    standing, repeated = selectors.standing_and_repeat(reader, fingerprint="abc", since=timezone.now())
+    assert standing._state.adding and standing.approved_count == 0 and repeated is None
+
+
 def _stored(model, pk):  # type: ignore[no-untyped-def]
     found = model.objects.get(pk=pk)
     return {field.attname: getattr(found, field.attname) for field in model._meta.concrete_fields}

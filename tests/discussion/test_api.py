@@ -151,7 +151,7 @@ def _data_queries(captured) -> list[str]:  # type: ignore[no-untyped-def]
     ]
 
 
-@pytest.mark.parametrize(("hold_first", "status", "expected"), [(1, "pending", 11), (0, "visible", 12)])
+@pytest.mark.parametrize(("hold_first", "status", "expected"), [(1, "pending", 10), (0, "visible", 10)])
 def test_posting_a_comment_costs_a_fixed_few_queries(
     client, thread, reader, settings, hold_first, status, expected
 ) -> None:

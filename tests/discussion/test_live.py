@@ -85,6 +85,21 @@ def test_redis_announce_only_raises_the_newest_id(thread, settings):
     assert live.last_id(thread.pk, 0) == 60
 
 
+@pytest.mark.parametrize("redis", [pytest.param(True, marks=pytest.mark.redis), False])
+def test_announcing_with_a_purge_bumps_the_page_version_in_the_same_write(thread, settings, redis):  # type: ignore[no-untyped-def]
+    from masthead.core import pagecache
+
+    if redis:
+        assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+    scope = f"page:{thread.page_id}"
+    before = pagecache.versions([scope])
+    live.announce(thread.pk, 70, purge_scope=scope)
+    after = pagecache.versions([scope])
+    assert after != before and live.last_id(thread.pk, 0) == 70
+    live.announce(thread.pk, 71)
+    assert pagecache.versions([scope]) == after
+
+
 def test_approving_an_older_comment_does_not_move_the_newest_id_back(
     thread, post, reader, commenter, moderator, settings, django_capture_on_commit_callbacks
 ):

@@ -7,6 +7,9 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Set on a user loaded for a request: whether one of its addresses is verified.
+VERIFIED_EMAIL_ATTR = "_masthead_verified_email"
+
 
 def _user_fields(model: type[models.Model]) -> list[str]:
     return [field.attname for field in model._meta.concrete_fields]
@@ -21,11 +24,21 @@ class UserManager(DjangoUserManager):
         # Every signed-in request loads its user by primary key (Django's ModelBackend):
         # that lookup skips the ORM's query compilation (masthead.core.rows), 6% of a post's
         # CPU. Any other lookup is the ORM's.
+        # Whether the account has a verified address comes in the same query: every write a
+        # reader makes asks it (``masthead.accounts.selectors.has_verified_email``).
         if not args and self._db is None and len(kwargs) == 1 and ("pk" in kwargs or "id" in kwargs):
+            from allauth.account.models import EmailAddress
+
             from masthead.core import rows
 
             key = kwargs.get("pk", kwargs.get("id"))
-            user = rows.first(self.model, fields=_user_fields(self.model), where=("id",), params=[key])
+            user = rows.first(
+                self.model,
+                fields=_user_fields(self.model),
+                where=("id",),
+                params=[key],
+                also_exists=(VERIFIED_EMAIL_ATTR, EmailAddress, "user", {"verified": True}),
+            )
             if user is None:
                 raise self.model.DoesNotExist(
                     f"{self.model._meta.object_name} matching query does not exist."

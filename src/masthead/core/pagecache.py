@@ -133,11 +133,19 @@ def writes_join_transaction() -> bool:
 
 def bump(scope: str) -> None:
     """Invalidate every cached page that depends on ``scope``."""
-    value = str(time.time_ns())
-    cache.set(f"pv:{scope}", value, timeout=_TIMEOUT)
+    key, value, timeout = next_version(scope)
+    cache.set(key, str(value), timeout=timeout)
+
+
+def next_version(scope: str) -> tuple[str, int, int]:
+    """``bump`` for a caller that writes the version itself, in a cache round trip it makes
+    anyway: the cache key (before the backend's prefix), the new version and its timeout.
+    The version may be stored as the number or its text; readers compare the text."""
+    value = time.time_ns()
     remembered = _remembered()
     if remembered is not None:
-        remembered[scope] = value
+        remembered[scope] = str(value)
+    return f"pv:{scope}", value, _TIMEOUT
 
 
 class NotShared(Exception):

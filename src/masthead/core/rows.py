@@ -39,6 +39,8 @@ class _Shape:
     expressions: list[Col]
     params: list[models.Field]
     related: tuple[str, type[models.Model], list[str]] | None
+    # ``also_exists``: the name the flag is set as, and the fields its values are adapted by.
+    flag: tuple[str, list[models.Field]] | None = None
 
 
 _shapes: dict[tuple[Any, ...], _Shape] = {}
@@ -65,8 +67,17 @@ def _shape(
     alias: str,
     *,
     exists: bool,
+    also: tuple[str, type[models.Model], str, Sequence[str]] | None = None,
 ) -> _Shape:
-    key = (model, tuple(fields), tuple(where), related and (related[0], tuple(related[1])), alias, exists)
+    key = (
+        model,
+        tuple(fields),
+        tuple(where),
+        related and (related[0], tuple(related[1])),
+        alias,
+        exists,
+        also and (*also[:3], tuple(also[3])),
+    )
     found = _shapes.get(key)
     if found is not None:
         return found
@@ -98,6 +109,20 @@ def _shape(
         conditions.append(f"{table}.{quote(field.column)} {operator} %s")
         params.append(field)
     select = "1" if exists else ", ".join(columns)
+    flag = None
+    if also is not None:
+        name, other, link, other_where = also
+        other_table = quote(other._meta.db_table)
+        link_field = _field(other, link)
+        pk_column = str(model._meta.pk.column)  # type: ignore[union-attr]
+        tests = [f"{other_table}.{quote(link_field.column)} = {table}.{quote(pk_column)}"]
+        other_fields = []
+        for condition in other_where:
+            other_name, operator = _split(condition)
+            other_fields.append(_field(other, other_name))
+            tests.append(f"{other_table}.{quote(other_fields[-1].column)} {operator} %s")
+        select += f", EXISTS(SELECT 1 FROM {other_table} WHERE {' AND '.join(tests)})"  # noqa: S608 - quoted names, bound values
+        flag = (name, other_fields)
     sql = f"SELECT {select} FROM {table}{joins} WHERE {' AND '.join(conditions)} LIMIT 1"  # noqa: S608 - quoted names, bound values
     converters = [
         connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
@@ -110,17 +135,26 @@ def _shape(
         expressions=expressions,
         params=params,
         related=related_shape,
+        flag=flag,
     )
     with _lock:
         _shapes[key] = shape
     return shape
 
 
-def _run(shape: _Shape, values: Sequence[Any], alias: str) -> tuple[Any, ...] | None:
+def _run(
+    shape: _Shape, values: Sequence[Any], alias: str, also_values: Sequence[Any] = ()
+) -> tuple[Any, ...] | None:
     connection = connections[alias]
     params = [
         field.get_db_prep_value(value, connection) for field, value in zip(shape.params, values, strict=True)
     ]
+    if shape.flag is not None:
+        # The EXISTS sits in the select list, before the WHERE: its values go first.
+        params[:0] = [
+            field.get_db_prep_value(value, connection)
+            for field, value in zip(shape.flag[1], also_values, strict=True)
+        ]
     with connection.cursor() as cursor:
         cursor.execute(shape.sql, params)
         return cursor.fetchone()
@@ -133,6 +167,7 @@ def first(
     where: Sequence[str],
     params: Sequence[Any],
     related: tuple[str, Sequence[str]] | None = None,
+    also_exists: tuple[str, type[models.Model], str, dict[str, Any]] | None = None,
 ) -> M | None:
     """The one row of ``model`` matching ``where``, with ``fields`` loaded, or None.
 
@@ -140,14 +175,25 @@ def first(
     ``<``, ``<=``, ``>`` or ``>=``. ``related``: a foreign key and fields of its model to load
     with a join, as ``select_related(...).only(...)`` would. Meant for lookups that match at
     most one row (a primary or unique key); with several, which one is unspecified.
+    ``also_exists``: ``(attribute, other model, its field holding this row's key, {field: value})``
+    sets ``attribute`` on the instance to whether such a row exists, asked in the same query
+    (the conditions as in ``where``, so ``{"created_at>=": since}`` works).
     """
     alias = router.db_for_read(model)
-    shape = _shape(model, fields, where, related, alias, exists=False)
-    row = _run(shape, params, alias)
+    also = None
+    also_values: list[Any] = []
+    if also_exists is not None:
+        also = (also_exists[0], also_exists[1], also_exists[2], tuple(also_exists[3]))
+        also_values = list(also_exists[3].values())
+    shape = _shape(model, fields, where, related, alias, exists=False, also=also)
+    row = _run(shape, params, alias, also_values)
     if row is None:
         return None
     connection = connections[alias]
     values = list(row)
+    flag = None
+    if shape.flag is not None:
+        flag = bool(values.pop())
     for index, converters in enumerate(shape.converters):
         for converter in converters:
             values[index] = converter(values[index], shape.expressions[index], connection)
@@ -163,6 +209,8 @@ def first(
             else other.from_db(alias, attnames, rest)
         )
         _field(model, name).set_cached_value(instance, joined)
+    if shape.flag is not None:
+        setattr(instance, shape.flag[0], flag)
     return instance
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -19,7 +18,8 @@ from django.urls import reverse
 from ninja import Header, NinjaAPI, Schema
 from ninja.security import django_auth
 
-from masthead.core import pagecache, ratelimit, rows
+from masthead.accounts.selectors import has_verified_email
+from masthead.core import pagecache, ratelimit
 from masthead.discussion import events, limits, presentation, selectors, services, views
 from masthead.discussion.models import Comment, Thread, ThreadState
 
@@ -186,7 +186,7 @@ def comment_or_404(request: HttpRequest, comment_id: int) -> Comment:
 def _writer(request: HttpRequest, scope: str, limit: ratelimit.Limit) -> None:
     # Posting and editing need only the verified address: the site's discussion settings
     # (guests, likes only) matter to votes alone, and reading them costs a Site lookup.
-    if not rows.exists(EmailAddress, where=("user", "verified"), params=[request.user.pk, True]):
+    if not has_verified_email(request.user):
         raise PermissionDenied("Confirm your email address before taking part.")
     if not ratelimit.hit(scope, ratelimit.request_keys(request), limit):
         raise _TooFast

@@ -21,16 +21,18 @@ def page_changed(thread: Thread) -> None:
     pagecache.after_change(lambda: pagecache.bump(scope))
 
 
-def comment_published(thread: Thread, comment_id: int, *, created: bool = False) -> None:
+def comment_published(thread: Thread, comment_id: int, *, created: bool = False, purge: bool = False) -> None:
     """Tell live readers of ``thread`` that a comment appeared, once it is in.
 
     ``created``: the comment was inserted by the open transaction (not an older one approved).
+    ``purge``: also do what ``page_changed`` does, in the same cache round trip on Redis.
     """
     thread_id = thread.pk
     # Written inside the SQLite transaction that inserted it, a new comment's id is the
     # thread's newest (writers are serialised, ids rise), so there is nothing to compare with.
     newest = created and pagecache.writes_join_transaction()
-    pagecache.after_change(lambda: live.announce(thread_id, comment_id, newest=newest))
+    scope = thread_scope(thread) if purge else None
+    pagecache.after_change(lambda: live.announce(thread_id, comment_id, newest=newest, purge_scope=scope))
 
 
 def settings_changed(**kwargs: object) -> None:

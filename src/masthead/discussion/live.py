@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.core.cache import cache, caches
 
+from masthead.core import pagecache
+
 logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 2.0
@@ -41,9 +43,11 @@ def _redis():  # type: ignore[no-untyped-def]
     return _redis_client
 
 
-# Raise the newest id (never lower it) and wake the streams, in one round trip. Django's
-# Redis cache stores integers as plain numbers, so ``last_id`` reads it back through the cache.
+# Purge the thread's pages (a new page-cache version, when given), raise the newest id (never
+# lower it) and wake the streams, in one round trip. Django's Redis cache stores integers as
+# plain numbers, so ``last_id`` and the page cache read them back through the cache.
 _ANNOUNCE_SCRIPT = """
+if KEYS[3] then redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[3]) end
 local current = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
 if tonumber(ARGV[1]) > current then redis.call('SET', KEYS[1], ARGV[1]) end
 redis.call('PUBLISH', KEYS[2], ARGV[1])
@@ -51,7 +55,7 @@ redis.call('PUBLISH', KEYS[2], ARGV[1])
 _script = None
 
 
-def _announce_in_redis(thread_id: int, comment_id: int) -> bool:
+def _announce_in_redis(thread_id: int, comment_id: int, purge_scope: str | None) -> bool:
     """``announce`` as one script when the cache is Redis; False when it is not."""
     global _script
     from django.core.cache.backends.redis import RedisCache
@@ -62,20 +66,33 @@ def _announce_in_redis(thread_id: int, comment_id: int) -> bool:
     client = backend._cache.get_client(write=True)
     if _script is None:
         _script = client.register_script(_ANNOUNCE_SCRIPT)
-    key = backend.make_and_validate_key(_key(thread_id))
-    _script(keys=[key, _channel(thread_id)], args=[comment_id], client=client)
+    keys = [backend.make_and_validate_key(_key(thread_id)), _channel(thread_id)]
+    args: list[int] = [comment_id]
+    if purge_scope is not None:
+        version_key, version, timeout = pagecache.next_version(purge_scope)
+        keys.append(backend.make_and_validate_key(version_key))
+        args += [version, timeout]
+    _script(keys=keys, args=args, client=client)
     return True
 
 
-def announce(thread_id: int, comment_id: int, *, newest: bool = False) -> None:
-    """Record the newest comment id of a thread and wake its streams."""
+def announce(
+    thread_id: int, comment_id: int, *, newest: bool = False, purge_scope: str | None = None
+) -> None:
+    """Record the newest comment id of a thread and wake its streams; with ``purge_scope``,
+    bump that page-cache scope first (``pagecache.bump``), in the same round trip on Redis."""
     if settings.REDIS_URL:
         try:
-            if _announce_in_redis(thread_id, comment_id):
+            if _announce_in_redis(thread_id, comment_id, purge_scope):
                 return
         except Exception:
             logger.warning("could not announce a comment of thread %s", thread_id, exc_info=True)
+            # The purge must not be lost with the announcement: stale pages would stay.
+            if purge_scope is not None:
+                pagecache.bump(purge_scope)
             return
+    if purge_scope is not None:
+        pagecache.bump(purge_scope)
     if newest or comment_id > (cache.get(_key(thread_id)) or 0):
         cache.set(_key(thread_id), comment_id, timeout=None)
     client = _redis()

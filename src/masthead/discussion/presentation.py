@@ -11,7 +11,6 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
@@ -21,6 +20,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.models import Site
 
+from masthead.accounts.selectors import has_verified_email
 from masthead.discussion import comment_html, selectors
 from masthead.discussion.forms import CommentForm
 from masthead.discussion.models import DiscussionSettings, Thread, ThreadState
@@ -58,7 +58,7 @@ def viewer_for(request: HttpRequest, thread: Thread) -> Viewer:
     # A host no Wagtail Site answers for (and no default site) gets the default settings.
     site = Site.find_for_request(request)
     site_settings = DiscussionSettings.for_site(site) if site else DiscussionSettings()
-    verified = signed_in and EmailAddress.objects.filter(user=user, verified=True).exists()
+    verified = signed_in and has_verified_email(user)
     viewer = Viewer(
         user=user if signed_in else None,
         signed_in=signed_in,

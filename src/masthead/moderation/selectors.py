@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -15,6 +16,7 @@ from masthead.moderation.models import (
     ModerationMode,
     ModerationSetting,
     Sanction,
+    ScreeningRecord,
     Standing,
 )
 from masthead.moderation.wordlists import LISTS_VERSION_KEY
@@ -155,6 +157,27 @@ def standing_of(user: Any) -> Standing:
     """The user's standing, unsaved and empty when they have none yet."""
     found = rows.first(Standing, fields=_STANDING_FIELDS, where=("user",), params=[user.pk])
     return found or Standing(user=user)
+
+
+def standing_and_repeat(user: Any, *, fingerprint: str, since: datetime) -> tuple[Standing, bool | None]:
+    """``standing_of(user)``, and in the same query whether they were screened with the
+    same text (``fingerprint``) since ``since``; None when that is unknown because they have
+    no standing yet (their first comment)."""
+    found = rows.first(
+        Standing,
+        fields=_STANDING_FIELDS,
+        where=("user",),
+        params=[user.pk],
+        also_exists=(
+            "_repeated",
+            ScreeningRecord,
+            "author",
+            {"fingerprint": fingerprint, "created_at>=": since},
+        ),
+    )
+    if found is None:
+        return Standing(user=user), None
+    return found, bool(cast(Any, found)._repeated)
 
 
 def rejection_rate(standing: Standing) -> float:

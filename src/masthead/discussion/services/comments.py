@@ -106,12 +106,13 @@ def _after_change(
     """Purge, announce and notify after ``comment`` changed. ``shadow_banned``: whether its
     author is shadow-banned, when the caller knows already (screening found out);
     ``created``: the comment is new in this transaction."""
-    events.page_changed(comment.thread)
     if shadow_banned is None:
         shadow_banned = _shadow_banned_author(comment)
     # A shadow-banned author's comment is shown to them only: nobody else hears of it.
-    if became_visible and not shadow_banned:
-        events.comment_published(comment.thread, comment.pk, created=created)
+    if not (became_visible and not shadow_banned):
+        events.page_changed(comment.thread)
+    else:
+        events.comment_published(comment.thread, comment.pk, created=created, purge=True)
         if comment.parent_id is not None:
             from masthead.discussion.tasks import notify_reply
 
