@@ -123,7 +123,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if DEBUG else DATABASES["default"]["CONN_MAX_AGE"]
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.env_bool(
+# Django's health check before a reused connection's first query is skipped when the
+# connection was used less than this many seconds ago (masthead.config.postgresql; 0: always).
+DATABASE_HEALTH_CHECK_IDLE_SECONDS = env.env_int("DATABASE_HEALTH_CHECK_IDLE_SECONDS", 1, minimum=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "masthead.config.postgresql"
+if DATABASES["default"]["ENGINE"] == "masthead.config.postgresql" and env.env_bool(
     "DATABASE_PREPARED_STATEMENTS", True
 ):
     # Server-side binding lets psycopg prepare what a connection runs again and again (after
