@@ -30,6 +30,18 @@ def _probe(port: int) -> http.client.HTTPResponse:
     return response
 
 
+def _probe_soon(port: int, deadline: float) -> http.client.HTTPResponse:
+    """``_probe`` once the port answers: a new sync worker may still be importing Django.
+    (CI once saw a first probe reset right after the port opened; a retry answers.)"""
+    while True:
+        try:
+            return _probe(port)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 def _refused(port: int) -> bool:
     try:
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -74,8 +86,9 @@ def _serving(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, int
 def test_serve_runs_sync_workers_and_a_threaded_events_server_and_stops_both(tmp_path: Path) -> None:
     with _serving(tmp_path) as (process, port, events_port):
         # A sync worker closes every connection; the threaded one keeps it alive.
-        assert _probe(port).getheader("Connection", "").lower() == "close"
-        assert _probe(events_port).getheader("Connection", "").lower() != "close"
+        deadline = time.monotonic() + 20
+        assert _probe_soon(port, deadline).getheader("Connection", "").lower() == "close"
+        assert _probe_soon(events_port, deadline).getheader("Connection", "").lower() != "close"
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
         assert _refused(port) and _refused(events_port)
@@ -97,17 +110,6 @@ def _workers(pid: int) -> set[int]:
         with contextlib.suppress(FileNotFoundError):
             workers.update(_children(master))
     return workers
-
-
-def _probe_soon(port: int, deadline: float) -> http.client.HTTPResponse:
-    """``_probe`` once the port answers: a new sync worker may still be importing Django."""
-    while True:
-        try:
-            return _probe(port)
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads the process tree from Linux's /proc")
