@@ -109,15 +109,16 @@ def _after_change(
     if shadow_banned is None:
         shadow_banned = _shadow_banned_author(comment)
     # A shadow-banned author's comment is shown to them only: nobody else hears of it.
-    if not (became_visible and not shadow_banned):
-        events.page_changed(comment.thread)
-    else:
+    if became_visible and not shadow_banned:
+        # The announcement purges the thread's pages too, in the same round trip on Redis.
         events.comment_published(comment.thread, comment.pk, created=created, purge=True)
         if comment.parent_id is not None:
             from masthead.discussion.tasks import notify_reply
 
             comment_id = comment.pk
             transaction.on_commit(lambda: notify_reply.enqueue(comment_id))
+    else:
+        events.page_changed(comment.thread)
 
 
 def _shadow_banned_author(comment: Comment) -> bool:
