@@ -82,3 +82,18 @@ def test_a_connection_broken_within_the_second_fails_once_then_reconnects(settin
         assert _request(wrapper) != old
     finally:
         wrapper.close()
+
+
+def test_a_statement_run_again_and_again_is_prepared_by_the_server() -> None:
+    # The test database is configured as production is (DATABASE_PREPARED_STATEMENTS on):
+    # from the fifth run, PostgreSQL holds the statement prepared for this connection.
+    sql = "SELECT %s::int + 1 AS masthead_prepared_probe"
+    with connection.cursor() as cursor:
+        for value in range(6):
+            cursor.execute(sql, [value])
+            assert cursor.fetchone()[0] == value + 1
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%masthead_prepared_probe%"],
+        )
+        assert cursor.fetchone()[0] == 1

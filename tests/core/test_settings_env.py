@@ -80,7 +80,11 @@ def _database_options(**environ: str) -> dict:  # type: ignore[type-arg]
 
 def test_postgresql_prepares_statements_unless_turned_off():
     url = "postgres://masthead@127.0.0.1:5432/masthead"
-    assert _database_options(DATABASE_URL=url)["server_side_binding"] is True
+    options = _database_options(DATABASE_URL=url)
+    # Both: Django turns psycopg's preparing off unless it is given a threshold.
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == 5
     off = _database_options(DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="false")
     assert "server_side_binding" not in off
+    assert "prepare_threshold" not in off
     assert "server_side_binding" not in _database_options(DATABASE_URL="sqlite:///x.sqlite3")
