@@ -248,3 +248,64 @@ def test_an_insert_fills_auto_now_add_and_defaults_and_takes_a_given_key(comment
         )
     )
     assert ScreeningRecord.objects.get(pk=expressed.pk).fingerprint == "ab"
+
+
+def _then_statements() -> list[rows.Statement]:
+    """Point the screening record made with object_id 999999 at the one ``insert_then`` inserts."""
+    quote = connection.ops.quote_name
+    table = quote(ScreeningRecord._meta.db_table)
+    sql = f"UPDATE {table} SET {quote('object_id')} = %s WHERE {quote('object_id')} = %s"
+    return [rows.Statement(sql, [rows.NEW_KEY, 999_999])]
+
+
+def _records_then(after: list[str] | None = None, **extra):  # type: ignore[no-untyped-def]
+    """A screening record inserted with ``rows.insert_then``; its follower (object_id 999999,
+    inserted before) is pointed at the new record's key."""
+    rows.insert(ScreeningRecord(content_type_id=1, object_id=999_999, verdict="hold"))
+    new = ScreeningRecord(content_type_id=1, object_id=5, verdict="publish", **extra)
+    with CaptureQueriesContext(connection) as queries:
+        rows.insert_then(
+            new, _then_statements(), after=(lambda: after.append("after")) if after is not None else None
+        )
+    return new, queries
+
+
+def test_insert_then_binds_the_new_key_and_calls_after(db) -> None:  # type: ignore[no-untyped-def]
+    seen: list[str] = []
+    new, queries = _records_then(after=seen)
+    assert new.pk and not new._state.adding
+    assert ScreeningRecord.objects.filter(object_id=new.pk, verdict="hold").count() == 1
+    assert seen == ["after"]
+    statements = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    if connection.vendor == "postgresql":
+        # One statement: the insert and the update as clauses of one WITH.
+        assert len(statements) == 1 and statements[0].startswith('WITH "new" AS (INSERT')
+    else:
+        assert len(statements) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_insert_then_is_all_or_nothing_outside_a_transaction() -> None:
+    from django.db import IntegrityError
+
+    kept = rows.insert(ScreeningRecord(content_type_id=1, object_id=999_999, verdict="hold"))
+    quote = connection.ops.quote_name
+    # The statement after the insert fails: object ids must be positive.
+    failing = rows.Statement(
+        f"UPDATE {quote(ScreeningRecord._meta.db_table)} SET {quote('object_id')} = %s WHERE {quote('id')} = %s",
+        [-1, kept.pk],
+    )
+    with pytest.raises(IntegrityError):
+        rows.insert_then(ScreeningRecord(content_type_id=1, object_id=5, verdict="publish"), [failing])
+    # Nothing of it stayed, and the connection is usable (no transaction left open or broken).
+    assert list(ScreeningRecord.objects.values_list("pk", "object_id")) == [(kept.pk, 999_999)]
+    assert connection.get_autocommit() and not connection.in_atomic_block
+
+
+def test_a_statement_must_bind_every_placeholder() -> None:
+    with pytest.raises(ValueError, match="placeholders"):
+        rows._bind_new_key(rows.Statement("UPDATE t SET a = %s WHERE b = %s", [1]), "(SELECT 1)")
+    sql, params = rows._bind_new_key(
+        rows.Statement("UPDATE t SET a = %s WHERE b = %s", [rows.NEW_KEY, 2]), "K"
+    )
+    assert (sql, params) == ("UPDATE t SET a = K WHERE b = %s", [2])

@@ -151,9 +151,9 @@ def _data_queries(captured) -> list[str]:  # type: ignore[no-untyped-def]
     ]
 
 
-@pytest.mark.parametrize(("hold_first", "status", "expected"), [(1, "pending", 10), (0, "visible", 10)])
+@pytest.mark.parametrize(("hold_first", "status"), [(1, "pending"), (0, "visible")])
 def test_posting_a_comment_costs_a_fixed_few_queries(
-    client, thread, reader, settings, hold_first, status, expected
+    client, thread, reader, settings, hold_first, status
 ) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -167,7 +167,20 @@ def test_posting_a_comment_costs_a_fixed_few_queries(
         response = client.post(url, {"body": "Counting what a post costs."}, content_type="application/json")
     assert response.status_code == 201 and _json(response)["status"] == status
     queries = _data_queries(captured)
-    assert len(queries) == expected, "\n".join(queries)
+    # Reads: the session, the user, the thread, the standing (with the repeat check). Writes,
+    # between the savepoint and its release (the test's transaction is open; in production a
+    # BEGIN and COMMIT): the comment, its screening record, the standing, the thread.
+    # A published top-level comment on PostgreSQL is all of these writes in one statement,
+    # and in production (no transaction open) needs neither BEGIN nor COMMIT.
+    one_statement = status == "visible" and connection.vendor == "postgresql"
+    assert len(queries) == (7 if one_statement else 10), "\n".join(queries)
+    if one_statement:
+        write = queries[-2]
+        assert write.startswith('WITH "new" AS (INSERT INTO "discussion_comment"')
+        assert 'INSERT INTO "moderation_screeningrecord"' in write
+        # The hot thread row is locked by the statement's last clause.
+        assert write.index('UPDATE "discussion_thread"') > write.index('INSERT INTO "moderation_standing"')
+        return
     # The hot thread row is locked by the last statement before the commit, if at all.
     thread_updates = [n for n, sql in enumerate(queries) if sql.startswith('UPDATE "discussion_thread"')]
     assert thread_updates == ([] if status == "pending" else [len(queries) - 2])

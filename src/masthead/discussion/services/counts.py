@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import F
 from django.db.models.functions import Greatest
 
+from masthead.core import rows
 from masthead.discussion.models import TOMBSTONE_STATUSES, Comment, CommentStatus, Thread
 
 S = CommentStatus
@@ -58,25 +59,20 @@ def apply_counts(comment: Comment, *, old_status: str | None, new_status: str) -
 _GREATEST = {"sqlite": "MAX", "postgresql": "GREATEST"}
 
 
-def _count_in_thread(thread_id: int, *, comments: int, top_level: int, last_comment_id: int | None) -> None:
-    """Move a thread's counts, and its newest comment id up to ``last_comment_id``, in one UPDATE."""
+def thread_counts_statement(
+    thread_id: int, *, comments: int, top_level: int, last_comment_id: Any
+) -> rows.Statement | None:
+    """The UPDATE moving a thread's counts, and its newest comment id up to ``last_comment_id``
+    (an id, ``rows.NEW_KEY`` or None); None when nothing moves or the database is neither
+    SQLite nor PostgreSQL (then ``_count_in_thread`` uses the ORM)."""
     greatest = _GREATEST.get(connection.vendor)
     if greatest is None:
-        updates: dict[str, Any] = {}
-        if comments:
-            updates["comment_count"] = F("comment_count") + comments
-        if top_level:
-            updates["top_level_count"] = F("top_level_count") + top_level
-        if last_comment_id is not None:
-            updates["last_comment_id"] = Greatest(F("last_comment_id"), last_comment_id)
-        if updates:
-            Thread.objects.filter(pk=thread_id).update(**updates)
-        return
+        return None
     # Written out for SQLite and PostgreSQL: the ORM compiled these expressions on every
     # comment, inside the write transaction that every poster of the thread queues for.
     quote = connection.ops.quote_name
     assignments: list[str] = []
-    params: list[int] = []
+    params: list[Any] = []
     for column, delta in (("comment_count", comments), ("top_level_count", top_level)):
         if delta:
             assignments.append(f"{quote(column)} = {quote(column)} + %s")
@@ -86,8 +82,28 @@ def _count_in_thread(thread_id: int, *, comments: int, top_level: int, last_comm
         assignments.append(f"{column} = {greatest}({column}, %s)")
         params.append(last_comment_id)
     if not assignments:
-        return
+        return None
     table = quote(Thread._meta.db_table)
     sql = f"UPDATE {table} SET {', '.join(assignments)} WHERE {quote('id')} = %s"  # noqa: S608 - quoted names, bound values
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, thread_id])
+    return rows.Statement(sql, [*params, thread_id])
+
+
+def _count_in_thread(thread_id: int, *, comments: int, top_level: int, last_comment_id: int | None) -> None:
+    """Move a thread's counts, and its newest comment id up to ``last_comment_id``, in one UPDATE."""
+    if connection.vendor in _GREATEST:
+        statement = thread_counts_statement(
+            thread_id, comments=comments, top_level=top_level, last_comment_id=last_comment_id
+        )
+        if statement is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(statement.sql, statement.params)
+        return
+    updates: dict[str, Any] = {}
+    if comments:
+        updates["comment_count"] = F("comment_count") + comments
+    if top_level:
+        updates["top_level_count"] = F("top_level_count") + top_level
+    if last_comment_id is not None:
+        updates["last_comment_id"] = Greatest(F("last_comment_id"), last_comment_id)
+    if updates:
+        Thread.objects.filter(pk=thread_id).update(**updates)

@@ -25,6 +25,7 @@ from masthead.moderation.services.screening import (
     Verdict,
     screen_text,
     screening_recorded,
+    screening_writes,
     standing_record,
 )
 
@@ -53,5 +54,6 @@ __all__ = [
     "sanction_revoke",
     "screen_text",
     "screening_recorded",
+    "screening_writes",
     "standing_record",
 ]

@@ -16,9 +16,7 @@ from typing import Any, Literal
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import IntegrityError, connection, models, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Concat, Right
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from masthead.core import rows
@@ -248,48 +246,100 @@ def screen_text(
 
 def standing_record(*, user: Any, approved: bool) -> None:
     """Count one outcome (approved or rejected) in ``user``'s standing."""
-    counter = "approved_count" if approved else "rejected_count"
-    if _count_outcome(user_id=user.pk, counter=counter, mark="a" if approved else "r"):
+    statement = _standing_statement(user_id=user.pk, approved=approved)
+    if statement is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(statement.sql, statement.params)
         return
-    try:
-        with transaction.atomic():
-            Standing.objects.create(user=user, **{counter: 1}, recent="a" if approved else "r")
-    except IntegrityError:
-        # Another request created it meanwhile: count on the row it made.
-        standing_record(user=user, approved=approved)
+    counter = "approved_count" if approved else "rejected_count"
+    mark = "a" if approved else "r"
+    with transaction.atomic():
+        standing, _ = Standing.objects.select_for_update().get_or_create(user=user)
+        setattr(standing, counter, getattr(standing, counter) + 1)
+        standing.recent = (standing.recent + mark)[-20:]
+        standing.save()
 
 
 # ``recent`` keeps the last 20 outcomes: append, then keep the rightmost 20 characters.
 _KEEP_LAST = {
-    "sqlite": "substr(coalesce({recent}, '') || %s, -20)",
-    "postgresql": "right(coalesce({recent}, '') || %s, 20)",
+    "sqlite": "substr(coalesce({recent}, '') || {mark}, -20)",
+    "postgresql": "right(coalesce({recent}, '') || {mark}, 20)",
 }
 
 
-def _count_outcome(*, user_id: int, counter: str, mark: str) -> int:
-    """Count one outcome in a standing row with one UPDATE (concurrent outcomes stay right
-    without a read or row lock); the number of rows updated (0: no standing yet)."""
+def _standing_statement(*, user_id: int, approved: bool) -> rows.Statement | None:
+    """Count one outcome in a standing, made if missing, with one upsert: concurrent outcomes
+    stay right without a read or a row lock taken first. None on a database other than
+    SQLite and PostgreSQL."""
     keep_last = _KEEP_LAST.get(connection.vendor)
-    now = timezone.now()
     if keep_last is None:
-        return Standing.objects.filter(user_id=user_id).update(
-            **{counter: F(counter) + 1},
-            recent=Right(Concat(F("recent"), Value(mark)), 20),
-            updated_at=now,
-        )
-    # Written out for SQLite and PostgreSQL: the ORM's compilation of this expression cost
-    # more than a millisecond per comment, inside the write transaction every poster queues for.
+        return None
+    # Written out: the ORM's compilation of these expressions cost more than a millisecond
+    # per comment, inside the write transaction every poster queues for.
     quote = connection.ops.quote_name
-    table, recent, count, updated_at, user = (
-        quote(name) for name in (Standing._meta.db_table, "recent", counter, "updated_at", "user_id")
+    table = quote(Standing._meta.db_table)
+    user, approved_count, rejected_count, recent, updated_at = (
+        quote(name) for name in ("user_id", "approved_count", "rejected_count", "recent", "updated_at")
     )
+    # The row offered for insert (``excluded``) holds this one outcome: added to the existing row.
     sql = (
-        f"UPDATE {table} SET {count} = {count} + 1, {recent} = {keep_last.format(recent=recent)}, "  # noqa: S608 - quoted names, bound values
-        f"{updated_at} = %s WHERE {user} = %s"
+        f"INSERT INTO {table} ({user}, {approved_count}, {rejected_count}, {recent}, {updated_at}) "  # noqa: S608 - quoted names, bound values
+        f"VALUES (%s, %s, %s, %s, %s) ON CONFLICT ({user}) DO UPDATE SET "
+        f"{approved_count} = {table}.{approved_count} + excluded.{approved_count}, "
+        f"{rejected_count} = {table}.{rejected_count} + excluded.{rejected_count}, "
+        f"{recent} = {keep_last.format(recent=f'{table}.{recent}', mark=f'excluded.{recent}')}, "
+        f"{updated_at} = excluded.{updated_at}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [mark, connection.ops.adapt_datetimefield_value(now), user_id])
-        return cursor.rowcount
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    return rows.Statement(sql, [user_id, int(approved), int(not approved), "a" if approved else "r", now])
+
+
+def _record(
+    *,
+    model: type[models.Model],
+    object_id: Any,
+    result: ScreeningResult,
+    author: Any,
+    article: Any,
+    edited: bool,
+) -> ScreeningRecord:
+    return ScreeningRecord(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=object_id,
+        author=author,
+        page=article if getattr(article, "pk", None) else None,
+        verdict=result.verdict,
+        reasons=result.reasons,
+        codes=result.codes,
+        rules=f",{','.join(result.codes)}," if result.codes else "",
+        score=result.score,
+        fingerprint=result.fingerprint,
+        edited=edited,
+    )
+
+
+def screening_writes(
+    *, model: type[models.Model], result: ScreeningResult, author: Any = None, article: Any = None
+) -> list[rows.Statement] | None:
+    """What recording the screening of a new ``model`` object writes, as statements to run
+    with its INSERT (``rows.insert_then``; the object's key as ``rows.NEW_KEY``): its screening
+    record and its author's approval. Only for a clean publish (no rule matched); None
+    when recording needs more, an audit event: then save the object and call
+    ``screening_recorded``."""
+    if result.verdict != "publish" or result.codes:
+        return None
+    author = author if author is not None and getattr(author, "pk", None) else None
+    record = rows.insert_statement(
+        _record(
+            model=model, object_id=rows.NEW_KEY, result=result, author=author, article=article, edited=False
+        )
+    )
+    if record is None:
+        return None
+    if author is None:
+        return [record]
+    standing = _standing_statement(user_id=author.pk, approved=True)
+    return None if standing is None else [record, standing]
 
 
 def screening_recorded(
@@ -309,22 +359,12 @@ def screening_recorded(
         adapter = registry.for_model(type(target))
         article = adapter.page_of(target) if adapter is not None else None
     author = author if author is not None and getattr(author, "pk", None) else None
-    content_type = ContentType.objects.get_for_model(target)
     if edited is None:
         # The caller did not say: an object screened before has been edited.
+        content_type = ContentType.objects.get_for_model(target)
         edited = ScreeningRecord.objects.filter(content_type=content_type, object_id=target.pk).exists()
-    record = ScreeningRecord(
-        content_type=content_type,
-        object_id=target.pk,
-        author=author,
-        page=article if getattr(article, "pk", None) else None,
-        verdict=result.verdict,
-        reasons=result.reasons,
-        codes=result.codes,
-        rules=f",{','.join(result.codes)}," if result.codes else "",
-        score=result.score,
-        fingerprint=result.fingerprint,
-        edited=edited,
+    record = _record(
+        model=type(target), object_id=target.pk, result=result, author=author, article=article, edited=edited
     )
     rows.insert(record)
     # A clean publish is in the screening record; the audit trail keeps the decisions a
