@@ -16,7 +16,7 @@ from typing import Any, Literal
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.utils import timezone
 
 from masthead.core import rows
@@ -247,33 +247,22 @@ def screen_text(
 def standing_record(*, user: Any, approved: bool) -> None:
     """Count one outcome (approved or rejected) in ``user``'s standing."""
     statement = _standing_statement(user_id=user.pk, approved=approved)
-    if statement is not None:
-        with connection.cursor() as cursor:
-            cursor.execute(statement.sql, statement.params)
-        return
-    counter = "approved_count" if approved else "rejected_count"
-    mark = "a" if approved else "r"
-    with transaction.atomic():
-        standing, _ = Standing.objects.select_for_update().get_or_create(user=user)
-        setattr(standing, counter, getattr(standing, counter) + 1)
-        standing.recent = (standing.recent + mark)[-20:]
-        standing.save()
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, statement.params)
 
 
 # ``recent`` keeps the last 20 outcomes: append, then keep the rightmost 20 characters.
+# Masthead runs on these two databases (its backends in ``masthead.config``).
 _KEEP_LAST = {
     "sqlite": "substr(coalesce({recent}, '') || {mark}, -20)",
     "postgresql": "right(coalesce({recent}, '') || {mark}, 20)",
 }
 
 
-def _standing_statement(*, user_id: int, approved: bool) -> rows.Statement | None:
+def _standing_statement(*, user_id: int, approved: bool) -> rows.Statement:
     """Count one outcome in a standing, made if missing, with one upsert: concurrent outcomes
-    stay right without a read or a row lock taken first. None on a database other than
-    SQLite and PostgreSQL."""
-    keep_last = _KEEP_LAST.get(connection.vendor)
-    if keep_last is None:
-        return None
+    stay right without a read or a row lock taken first."""
+    keep_last = _KEEP_LAST[connection.vendor]
     # Written out: the ORM's compilation of these expressions cost more than a millisecond
     # per comment, inside the write transaction every poster queues for.
     quote = connection.ops.quote_name
@@ -338,8 +327,7 @@ def screening_writes(
         return None
     if author is None:
         return [record]
-    standing = _standing_statement(user_id=author.pk, approved=True)
-    return None if standing is None else [record, standing]
+    return [record, _standing_statement(user_id=author.pk, approved=True)]
 
 
 def screening_recorded(
