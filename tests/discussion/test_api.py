@@ -186,6 +186,36 @@ def test_posting_a_comment_costs_a_fixed_few_queries(
     assert thread_updates == ([] if status == "pending" else [len(queries) - 2])
 
 
+def test_posting_a_reply_costs_a_fixed_few_queries(client, thread, reader, settings) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.MODERATION_MODE = "trust"
+    settings.MODERATION_NEW_COMMENTER_HOLD = 0
+    client.force_login(reader)
+    url = f"{BASE}/threads/{thread.pk}/comments"
+    top = _json(client.post(url, {"body": "A view to reply to."}, content_type="application/json"))
+    middle = _json(
+        client.post(url, {"body": "A first reply.", "parent_id": top["id"]}, content_type="application/json")
+    )
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(
+            url,
+            {"body": "Counting what a reply costs.", "parent_id": middle["id"]},
+            content_type="application/json",
+        )
+    assert response.status_code == 201 and _json(response)["depth"] == 2
+    queries = [q for q in _data_queries(captured) if not q.startswith(("SAVEPOINT", "RELEASE"))]
+    # Reads: the session, the user, the thread, the parent, the standing. Writes: the parent's
+    # counts (which rank the reply and lock the parent), then the comment, its screening
+    # record, the standing, the root's subtree and the thread: on PostgreSQL in one statement.
+    reads = [q for q in queries if q.startswith("SELECT")]
+    writes = [q for q in queries if not q.startswith("SELECT")]
+    assert len(reads) == 5, "\n".join(queries)
+    assert writes[0].startswith('UPDATE "discussion_comment" SET "replies_total"')
+    assert len(writes) == (2 if connection.vendor == "postgresql" else 6), "\n".join(writes)
+
+
 def test_anonymous_page_is_serialised_once_per_change(
     client, thread, post, reader, commenter, django_capture_on_commit_callbacks
 ):

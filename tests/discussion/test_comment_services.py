@@ -37,8 +37,30 @@ def test_reply_keeps_path_rank_depth_and_counts(post, reader, commenter, thread,
     assert deep.root_id == root.pk
     root = _fresh(root)
     assert (root.reply_count, root.replies_total, root.subtree_count) == (2, 2, 3)
+    assert (_fresh(second).reply_count, _fresh(second).replies_total, _fresh(second).subtree_count) == (
+        1,
+        1,
+        0,
+    )
     thread.refresh_from_db()
     assert (thread.comment_count, thread.top_level_count, thread.last_comment_id) == (4, 1, deep.pk)
+
+
+@pytest.mark.parametrize("hold", [False, True], ids=["published", "held"])
+def test_a_reply_to_a_comment_moderated_meanwhile_is_refused_whole(
+    post, reader, commenter, thread, settings, hold
+):
+    root = post(reader, "Soon to be hidden.")
+    stale = _fresh(root)  # what the replying request read, before a moderator acted
+    services.comment_set_status(comment=root, status=S.HIDDEN, actor=None)
+    if hold:
+        settings.MODERATION_MODE = "pre"
+    with pytest.raises(ValidationError, match="cannot be replied to"):
+        services.comment_create(thread=thread, author=commenter, body="Too late.", parent=stale)
+    assert not Comment.objects.filter(parent=root).exists()
+    assert (_fresh(root).replies_total, _fresh(root).reply_count) == (0, 0)
+    thread.refresh_from_db()
+    assert thread.comment_count == 0
 
 
 def test_preview_flag_stops_after_preview_replies_and_depth(post, reader, commenter, settings):

@@ -369,11 +369,17 @@ def _bind_new_key(statement: Statement, key_sql: str) -> tuple[str, list[Any]]:
 
 
 def insert_then(
-    instance: M, statements: Sequence[Statement], *, after: Callable[[], object] | None = None
+    instance: M,
+    statements: Sequence[Statement],
+    *,
+    after: Callable[[], object] | None = None,
+    savepoint: bool = True,
 ) -> M:
     """Insert ``instance`` as ``insert`` does, then run ``statements``, all or nothing; a
     ``NEW_KEY`` in their params is the inserted row's primary key. ``after`` is called once
-    they are written, inside their transaction where they have one.
+    they are written, inside their transaction where they have one. ``savepoint=False``
+    inside a transaction the caller rolls back on any error (as ``atomic(savepoint=False)``):
+    two round trips fewer.
 
     On PostgreSQL this is one statement (the INSERT and the rest as data-modifying WITH
     clauses), so it needs no transaction of its own when none is open: one round trip
@@ -392,7 +398,7 @@ def insert_then(
         or instance.pk is not None
         or any(hasattr(getattr(instance, field.attname), "resolve_expression") for field in shape.fields)
     ):
-        with transaction.atomic(using=alias):
+        with transaction.atomic(using=alias, savepoint=savepoint):
             insert(instance)
             with connection.cursor() as cursor:
                 for statement in statements:
@@ -412,7 +418,11 @@ def insert_then(
     sql = f"WITH {', '.join(clauses)} SELECT * FROM {quote('new')}"  # noqa: S608 - our own statements
     # Inside an open transaction, a savepoint, so that a failure (a unique key raced) leaves
     # it usable; outside one, the statement is its own transaction.
-    guard = transaction.atomic(using=alias) if connection.in_atomic_block else contextlib.nullcontext()
+    guard = (
+        transaction.atomic(using=alias, savepoint=savepoint)
+        if connection.in_atomic_block
+        else contextlib.nullcontext()
+    )
     with guard, connection.cursor() as cursor:
         cursor.execute(sql, params)
         setattr(instance, shape.returning.attname, cursor.fetchone()[0])

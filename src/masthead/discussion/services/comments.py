@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from masthead.core import rows
@@ -28,7 +28,7 @@ from masthead.discussion.models import (
     Thread,
 )
 from masthead.discussion.rendering import normalise_source, render_markdown
-from masthead.discussion.services.counts import apply_counts, thread_counts_statement
+from masthead.discussion.services.counts import apply_counts, subtree_statement, thread_counts_statement
 from masthead.discussion.services.threads import thread_is_open
 from masthead.moderation import services as moderation
 from masthead.moderation.selectors import shadow_banned_user_ids
@@ -174,8 +174,8 @@ def comment_create(
         "client_token": client_token,
     }
     try:
-        if parent is None and status == S.VISIBLE:
-            published = _publish_top_level(thread=thread, now=now, **fields)
+        if status == S.VISIBLE:
+            published = _publish(thread=thread, parent=parent, now=now, **fields)
             if published is not None:
                 return published
         with transaction.atomic():
@@ -197,27 +197,37 @@ def comment_create(
     return comment
 
 
-def _publish_top_level(*, thread: Thread, now: datetime, **fields: Any) -> Comment | None:
-    """Post a published top-level comment with its screening record, its author's standing
-    and the thread's counts in one write (on PostgreSQL one statement, no transaction round
-    trips: docs/performance.md). None when its screening needs more recording (an audit
-    event): the caller then writes it the general way."""
+def _publish(*, thread: Thread, parent: Comment | None, now: datetime, **fields: Any) -> Comment | None:
+    """Post a published comment with its screening record, its author's standing and the
+    counts it moves, in the fewest round trips (docs/performance.md): a top-level comment in
+    one write (on PostgreSQL one statement, without transaction round trips), a reply in a
+    transaction of two (its parent's counts, which rank it and lock the parent, then the
+    rest). None when its screening needs more recording (an audit event): the caller then
+    writes it the general way."""
     result: moderation.ScreeningResult = fields["result"]
     writes = moderation.screening_writes(
         model=Comment, result=result, author=fields["author"], article=thread.page
     )
-    counts = thread_counts_statement(thread.pk, comments=1, top_level=1, last_comment_id=rows.NEW_KEY)
+    counts = thread_counts_statement(
+        thread.pk, comments=1, top_level=int(parent is None), last_comment_id=rows.NEW_KEY
+    )
     if writes is None or counts is None:
         return None
-    comment = _new_comment(thread=thread, parent=None, now=now, **fields)
-    # The counts last, as in apply_counts: the thread row is every poster's.
-    return rows.insert_then(
-        comment,
-        [*writes, counts],
-        after=lambda: _after_change(
-            comment, became_visible=True, shadow_banned=result.shadow_banned, created=True
-        ),
-    )
+
+    def after() -> None:
+        _after_change(comment, became_visible=True, shadow_banned=result.shadow_banned, created=True)
+
+    if parent is None:
+        comment = _new_comment(thread=thread, parent=None, now=now, **fields)
+        # The counts last, as in apply_counts: the thread row is every poster's.
+        return rows.insert_then(comment, [*writes, counts], after=after)
+    with transaction.atomic():
+        # The parent stays visible (it is locked, and shown whatever its replies), so the
+        # counts stop there: its replies, the root's subtree, the thread (apply_counts' walk).
+        comment = _new_comment(thread=thread, parent=parent, now=now, shown=True, **fields)
+        root_id = parent.root_id or parent.pk
+        root = [] if root_id == parent.pk else [subtree_statement(root_id, 1)]
+        return rows.insert_then(comment, [*writes, *root, counts], after=after, savepoint=False)
 
 
 def _same_author_or_error(existing: Comment, author: Any) -> Comment:
@@ -231,20 +241,17 @@ def _insert(*, thread: Thread, parent: Comment | None, now: datetime, **fields: 
     return rows.insert(_new_comment(thread=thread, parent=parent, now=now, **fields))
 
 
-def _new_comment(*, thread: Thread, parent: Comment | None, now: datetime, **fields: Any) -> Comment:
-    """The unsaved comment; for a reply, with its rank among its siblings taken (inside the
-    transaction: the parent's row lock orders concurrent replies)."""
-    preview_replies = settings.DISCUSSION_PREVIEW_REPLIES
-    preview_depth = settings.DISCUSSION_PREVIEW_DEPTH
+def _new_comment(
+    *, thread: Thread, parent: Comment | None, now: datetime, shown: bool = False, **fields: Any
+) -> Comment:
+    """The unsaved comment; for a reply, ranked among its siblings (inside the transaction:
+    see ``_take_rank``, whose ``shown`` this passes on)."""
     if parent is None:
         comment = Comment(
             thread=thread, depth=0, ancestors="", sibling_rank=1, in_preview=True, created_at=now
         )
     else:
-        # The parent row lock orders concurrent replies, so ranks are unique and never renumbered.
-        locked = Comment.objects.select_for_update().only("replies_total").get(pk=parent.pk)
-        rank = locked.replies_total + 1
-        Comment.objects.filter(pk=parent.pk).update(replies_total=rank)
+        rank = _take_rank(parent, shown=shown)
         depth = parent.depth + 1
         comment = Comment(
             thread=thread,
@@ -253,7 +260,9 @@ def _new_comment(*, thread: Thread, parent: Comment | None, now: datetime, **fie
             depth=depth,
             ancestors=f"{parent.ancestors}{parent.pk:012d}/",
             sibling_rank=rank,
-            in_preview=parent.in_preview and rank <= preview_replies and depth <= preview_depth,
+            in_preview=parent.in_preview
+            and rank <= settings.DISCUSSION_PREVIEW_REPLIES
+            and depth <= settings.DISCUSSION_PREVIEW_DEPTH,
             created_at=now,
         )
     comment.body_html = fields.pop("body_html")
@@ -264,6 +273,30 @@ def _new_comment(*, thread: Thread, parent: Comment | None, now: datetime, **fie
     for name, value in fields.items():
         setattr(comment, name, value)
     return comment
+
+
+def _take_rank(parent: Comment, *, shown: bool) -> int:
+    """Count a new reply in ``parent`` and return its rank among the parent's replies, in one
+    UPDATE whose row lock orders concurrent replies (ranks are unique and never renumbered).
+    ``shown``: the reply is published, so it also counts in the parent's shown replies, and
+    in its subtree when the parent is top-level. Raises ValidationError when the parent is
+    no longer visible (moderated since the caller looked)."""
+    quote = connection.ops.quote_name
+    table, total, replies, subtree, key, status = (
+        quote(name)
+        for name in (Comment._meta.db_table, "replies_total", "reply_count", "subtree_count", "id", "status")
+    )
+    sql = (
+        f"UPDATE {table} SET {total} = {total} + 1, {replies} = {replies} + %s, "  # noqa: S608 - quoted names, bound values
+        f"{subtree} = {subtree} + %s WHERE {key} = %s AND {status} = %s RETURNING {total}"
+    )
+    added = int(shown)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [added, added if parent.parent_id is None else 0, parent.pk, S.VISIBLE])
+        row = cursor.fetchone()
+    if row is None:
+        raise ValidationError("That comment cannot be replied to.")
+    return int(row[0])
 
 
 def comment_edit(*, comment: Comment, actor: Any, body: str, now: datetime | None = None) -> Comment:

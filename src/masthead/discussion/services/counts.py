@@ -88,6 +88,14 @@ def thread_counts_statement(
     return rows.Statement(sql, [*params, thread_id])
 
 
+def subtree_statement(root_id: int, delta: int) -> rows.Statement:
+    """The UPDATE moving a top-level comment's count of visible comments below it."""
+    quote = connection.ops.quote_name
+    table, subtree, key = (quote(name) for name in (Comment._meta.db_table, "subtree_count", "id"))
+    sql = f"UPDATE {table} SET {subtree} = {subtree} + %s WHERE {key} = %s"  # noqa: S608 - quoted names, bound values
+    return rows.Statement(sql, [delta, root_id])
+
+
 def _count_in_thread(thread_id: int, *, comments: int, top_level: int, last_comment_id: int | None) -> None:
     """Move a thread's counts, and its newest comment id up to ``last_comment_id``, in one UPDATE."""
     if connection.vendor in _GREATEST:
