@@ -7,6 +7,7 @@ background threads such as periodic jobs do not count), and can profile one of t
     .venv/bin/python bench/cpu.py                         # every target, SQLite data
     .venv/bin/python bench/cpu.py --system masthead-postgres --repeat 50
     .venv/bin/python bench/cpu.py --only thread-10k --profile   # pyinstrument's call tree
+    .venv/bin/python bench/cpu.py --only post,reply --sql       # a post and a reply, their SQL
 
 Needs a previous ``make bench`` run (the data in ``bench/.work/``). Runs the working tree's
 code with the same production settings as the served rows, the page cache off.
@@ -63,6 +64,9 @@ def _targets(info: dict[str, Any]) -> dict[str, tuple[str, str]]:
     targets["permalink-100k"] = ("GET", f"{big['path']}?comment={big['deep_comment']}")
     targets["replies-100k"] = ("GET", f"/discussion/comment/{big['busiest_comment']}/replies")
     targets["post"] = ("POST", f"/api/discussion/threads/{threads['post-target']['thread']}/comments")
+    # Replies to one top-level comment that the run posts first (the benchmark's posting row
+    # writes top-level comments only).
+    targets["reply"] = targets["post"]
     return targets
 
 
@@ -104,7 +108,7 @@ def main() -> None:
 
     targets = _targets(info)
     wanted = [name for name in args.only.split(",") if name] or list(targets)
-    if "post" in wanted:
+    if {"post", "reply"} & set(wanted):
         regular_standing()  # as the served posting row does: their comments publish
         # Fresh rate-limit windows, as the served rows start with (repeated runs would hit them).
         from django.core.cache import cache
@@ -126,6 +130,17 @@ def main() -> None:
         exact = cProfile.Profile() if args.cprofile else None
         # One client: each new one loads the middleware again (WhiteNoise scans every file).
         client = Client(HTTP_HOST="127.0.0.1", enforce_csrf_checks=False)
+        parent: dict[str, int] = {}
+        if name == "reply":
+            client.force_login(posters[-1])
+            first = client.post(
+                path,
+                data=json.dumps({"body": f"A view to reply to, {time.time_ns()}."}),
+                content_type="application/json",
+            )
+            if first.status_code != 201:
+                raise SystemExit(f"reply: the parent comment was refused: {first.content[:300]!r}")
+            parent = {"parent_id": json.loads(first.content)["id"]}
         for index in range(args.repeat + 3):
             client.cookies.clear()
             body: dict[str, Any] = {}
@@ -133,7 +148,7 @@ def main() -> None:
                 client.force_login(posters[index % len(posters)])
                 body = {
                     "data": json.dumps(
-                        {"body": f"A reader's view on {time.time_ns()}: the minutes show it."}
+                        {"body": f"A reader's view on {time.time_ns()}: the minutes show it.", **parent}
                     ),
                     "content_type": "application/json",
                     "REMOTE_ADDR": f"10.9.{index % 250}.7",
