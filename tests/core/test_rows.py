@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from masthead.accounts.sessions import SessionStore
 from masthead.core import rows
+from masthead.core.rows import writes
 from masthead.discussion.models import Thread
 from masthead.moderation.models import ScreeningRecord
 from tests.discussion.conftest import make_plain_page
@@ -304,8 +305,8 @@ def test_insert_then_is_all_or_nothing_outside_a_transaction() -> None:
 
 def test_a_statement_must_bind_every_placeholder() -> None:
     with pytest.raises(ValueError, match="placeholders"):
-        rows._bind_new_key(rows.Statement("UPDATE t SET a = %s WHERE b = %s", [1]), "(SELECT 1)")
-    sql, params = rows._bind_new_key(
+        writes._bind_new_key(rows.Statement("UPDATE t SET a = %s WHERE b = %s", [1]), "(SELECT 1)")
+    sql, params = writes._bind_new_key(
         rows.Statement("UPDATE t SET a = %s WHERE b = %s", [rows.NEW_KEY, 2]), "K"
     )
     assert (sql, params) == ("UPDATE t SET a = K WHERE b = %s", [2])

@@ -103,8 +103,7 @@ def _count_in_thread(thread_id: int, *, comments: int, top_level: int, last_comm
             thread_id, comments=comments, top_level=top_level, last_comment_id=last_comment_id
         )
         if statement is not None:
-            with connection.cursor() as cursor:
-                cursor.execute(statement.sql, statement.params)
+            rows.run(statement)
         return
     updates: dict[str, Any] = {}
     if comments:

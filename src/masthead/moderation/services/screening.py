@@ -246,9 +246,7 @@ def screen_text(
 
 def standing_record(*, user: Any, approved: bool) -> None:
     """Count one outcome (approved or rejected) in ``user``'s standing."""
-    statement = _standing_statement(user_id=user.pk, approved=approved)
-    with connection.cursor() as cursor:
-        cursor.execute(statement.sql, statement.params)
+    rows.run(_standing_statement(user_id=user.pk, approved=approved))
 
 
 # ``recent`` keeps the last 20 outcomes: append, then keep the rightmost 20 characters.

@@ -1,18 +1,9 @@
-"""Hot reads and inserts as SQL written once per process, with model instances as the ORM makes them.
+"""Inserts as SQL written once per process, and an insert with the statements that follow it.
 
-Posting a comment makes a handful of small reads (the session, the thread, the author's
-standing, the repeat check, the verified address). Each is one indexed row, and profiling a
-served worker under load showed the ORM building and compiling those queries taking more
-CPU than running them: together about a third of a post. Here a read's SQL is written once
-per process from the model's metadata; values go through the fields' own adaptation on the
-way in (``get_db_prep_value``) and the database's converters on the way out (datetimes made
-aware, booleans), and rows become instances through ``Model.from_db``, so a deferred field
-still loads on first use. Anything beyond equality and comparisons on one table (and one
-joined foreign key) stays with the ORM.
-
-``insert`` does the same for saving a new row: the comment and its screening record are
-written inside the transaction that every poster queues for on SQLite, and compiling the
-ORM's INSERT cost more than running it.
+The comment and its screening record are written inside the transaction that every poster
+queues for on SQLite, and compiling the ORM's INSERT cost more than running it. On
+PostgreSQL ``insert_then`` sends an insert and the statements that use its new key as one
+statement, so a post needs no transaction round trips of its own.
 """
 
 from __future__ import annotations
@@ -23,202 +14,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
+from django.db import connection as default_connection
 from django.db import connections, models, router, transaction
 from django.db.models import signals
-from django.db.models.expressions import Col
 
 M = TypeVar("M", bound=models.Model)
 
-_OPERATORS = ("<=", ">=", "<", ">", "=")
-
-
-@dataclass(frozen=True)
-class _Shape:
-    sql: str
-    attnames: list[str]
-    converters: list[list[Any]]
-    expressions: list[Col]
-    params: list[models.Field]
-    related: tuple[str, type[models.Model], list[str]] | None
-    # ``also_exists``: the name the flag is set as, and the fields its values are adapted by.
-    flag: tuple[str, list[models.Field]] | None = None
-
-
-_shapes: dict[tuple[Any, ...], _Shape] = {}
 _lock = threading.Lock()
-
-
-def _split(condition: str) -> tuple[str, str]:
-    for operator in _OPERATORS:
-        if condition.endswith(operator):
-            return condition[: -len(operator)], operator
-    return condition, "="
-
-
-def _field(model: type[models.Model], name: str) -> Any:
-    # Concrete fields only: what get_field returns for a column (mypy sees relations too).
-    return model._meta.get_field(name)
-
-
-def _shape(
-    model: type[models.Model],
-    fields: Sequence[str],
-    where: Sequence[str],
-    related: tuple[str, Sequence[str]] | None,
-    alias: str,
-    *,
-    exists: bool,
-    also: tuple[str, type[models.Model], str, Sequence[str]] | None = None,
-) -> _Shape:
-    key = (
-        model,
-        tuple(fields),
-        tuple(where),
-        related and (related[0], tuple(related[1])),
-        alias,
-        exists,
-        also and (*also[:3], tuple(also[3])),
-    )
-    found = _shapes.get(key)
-    if found is not None:
-        return found
-    connection = connections[alias]
-    quote = connection.ops.quote_name
-    table_name = model._meta.db_table
-    table = quote(table_name)
-    selected = [_field(model, name) for name in fields]
-    columns = [f"{table}.{quote(field.column)}" for field in selected]
-    expressions = [Col(table_name, field) for field in selected]
-    joins = ""
-    related_shape = None
-    if related is not None:
-        foreign_key = _field(model, related[0])
-        other: type[models.Model] = foreign_key.related_model
-        other_name = other._meta.db_table
-        other_table = quote(other_name)
-        other_fields = [_field(other, name) for name in related[1]]
-        columns += [f"{other_table}.{quote(field.column)}" for field in other_fields]
-        expressions += [Col(other_name, field) for field in other_fields]
-        target = _field(other, other._meta.pk.name).column  # type: ignore[union-attr]
-        joins = f" LEFT OUTER JOIN {other_table} ON {table}.{quote(foreign_key.column)} = {other_table}.{quote(target)}"
-        related_shape = (related[0], other, [field.attname for field in other_fields])
-    conditions = []
-    params = []
-    for condition in where:
-        name, operator = _split(condition)
-        field = _field(model, name)
-        conditions.append(f"{table}.{quote(field.column)} {operator} %s")
-        params.append(field)
-    select = "1" if exists else ", ".join(columns)
-    flag = None
-    if also is not None:
-        name, other, link, other_where = also
-        other_table = quote(other._meta.db_table)
-        link_field = _field(other, link)
-        pk_column = str(model._meta.pk.column)  # type: ignore[union-attr]
-        tests = [f"{other_table}.{quote(link_field.column)} = {table}.{quote(pk_column)}"]
-        other_fields = []
-        for condition in other_where:
-            other_name, operator = _split(condition)
-            other_fields.append(_field(other, other_name))
-            tests.append(f"{other_table}.{quote(other_fields[-1].column)} {operator} %s")
-        select += f", EXISTS(SELECT 1 FROM {other_table} WHERE {' AND '.join(tests)})"  # noqa: S608 - quoted names, bound values
-        flag = (name, other_fields)
-    sql = f"SELECT {select} FROM {table}{joins} WHERE {' AND '.join(conditions)} LIMIT 1"  # noqa: S608 - quoted names, bound values
-    converters = [
-        connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
-        for expression in expressions
-    ]
-    shape = _Shape(
-        sql=sql,
-        attnames=[field.attname for field in selected],
-        converters=converters,
-        expressions=expressions,
-        params=params,
-        related=related_shape,
-        flag=flag,
-    )
-    with _lock:
-        _shapes[key] = shape
-    return shape
-
-
-def _run(
-    shape: _Shape, values: Sequence[Any], alias: str, also_values: Sequence[Any] = ()
-) -> tuple[Any, ...] | None:
-    connection = connections[alias]
-    params = [
-        field.get_db_prep_value(value, connection) for field, value in zip(shape.params, values, strict=True)
-    ]
-    if shape.flag is not None:
-        # The EXISTS sits in the select list, before the WHERE: its values go first.
-        params[:0] = [
-            field.get_db_prep_value(value, connection)
-            for field, value in zip(shape.flag[1], also_values, strict=True)
-        ]
-    with connection.cursor() as cursor:
-        cursor.execute(shape.sql, params)
-        return cursor.fetchone()
-
-
-def first(
-    model: type[M],
-    *,
-    fields: Sequence[str],
-    where: Sequence[str],
-    params: Sequence[Any],
-    related: tuple[str, Sequence[str]] | None = None,
-    also_exists: tuple[str, type[models.Model], str, dict[str, Any]] | None = None,
-) -> M | None:
-    """The one row of ``model`` matching ``where``, with ``fields`` loaded, or None.
-
-    ``where``: field names compared with ``params`` in order, ``=`` unless the name ends in
-    ``<``, ``<=``, ``>`` or ``>=``. ``related``: a foreign key and fields of its model to load
-    with a join, as ``select_related(...).only(...)`` would. Meant for lookups that match at
-    most one row (a primary or unique key); with several, which one is unspecified.
-    ``also_exists``: ``(attribute, other model, its field holding this row's key, {field: value})``
-    sets ``attribute`` on the instance to whether such a row exists, asked in the same query
-    (the conditions as in ``where``, so ``{"created_at>=": since}`` works).
-    """
-    alias = router.db_for_read(model)
-    also = None
-    also_values: list[Any] = []
-    if also_exists is not None:
-        also = (also_exists[0], also_exists[1], also_exists[2], tuple(also_exists[3]))
-        also_values = list(also_exists[3].values())
-    shape = _shape(model, fields, where, related, alias, exists=False, also=also)
-    row = _run(shape, params, alias, also_values)
-    if row is None:
-        return None
-    connection = connections[alias]
-    values = list(row)
-    flag = None
-    if shape.flag is not None:
-        flag = bool(values.pop())
-    for index, converters in enumerate(shape.converters):
-        for converter in converters:
-            values[index] = converter(values[index], shape.expressions[index], connection)
-    count = len(shape.attnames)
-    instance = model.from_db(alias, shape.attnames, values[:count])
-    if shape.related is not None:
-        name, other, attnames = shape.related
-        rest = values[count:]
-        # A null foreign key finds no row: its joined columns are all null.
-        joined = (
-            None
-            if rest[attnames.index(other._meta.pk.attname)] is None
-            else other.from_db(alias, attnames, rest)
-        )
-        _field(model, name).set_cached_value(instance, joined)
-    if shape.flag is not None:
-        setattr(instance, shape.flag[0], flag)
-    return instance
-
-
-def exists(model: type[models.Model], *, where: Sequence[str], params: Sequence[Any]) -> bool:
-    """Whether a row of ``model`` matches ``where`` (as in ``first``)."""
-    alias = router.db_for_read(model)
-    return _run(_shape(model, (), where, None, alias, exists=True), params, alias) is not None
 
 
 @dataclass(frozen=True)
@@ -434,3 +236,10 @@ def insert_then(
     if after is not None:
         after()
     return instance
+
+
+def run(statement: Statement) -> int:
+    """Run ``statement`` (one without ``NEW_KEY``) on the default database; the rows it changed."""
+    with default_connection.cursor() as cursor:
+        cursor.execute(statement.sql, statement.params)
+        return cursor.rowcount
