@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 _RUNNING: list[Server] = []
+_HANDED_OUT: set[int] = set()
 
 
 class ServerFailed(RuntimeError):
@@ -186,9 +187,38 @@ def rss_sampler(server: Server, every: float = 0.25) -> Iterator[dict[str, float
         result["cpu_seconds"] = sum(max(0.0, cpu_seconds(pid) - before) for pid, before in cpu_before.items())
 
 
+def _ephemeral_low() -> int:
+    """The first port the kernel hands out to outgoing connections (Linux's default 32768)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now, below the ephemeral range.
+
+    A port from ``bind(("127.0.0.1", 0))`` is an ephemeral one, which any outgoing connection
+    (to PostgreSQL, to Redis, a probe to another server) may take as its source port between
+    the choice and the server's bind; the server then fails to start, or a probe connects to
+    itself. Below the range only listeners take ports.
+    """
+    import random
     import socket
 
+    low = _ephemeral_low()
+    for _ in range(200):
+        port = random.randrange(max(1024, low - 12000), low)
+        if port in _HANDED_OUT:
+            # Chosen for a server that may not have bound it yet.
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _HANDED_OUT.add(port)
+        return port
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])

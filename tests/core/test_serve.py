@@ -67,13 +67,20 @@ def _serving(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, int
         "MODERATION_OFFENSIVE_MODEL": "false",
     }
     argv = [sys.executable, "-m", "masthead.cli", "serve", "--workers", "1", "--port", str(port)]
-    process = subprocess.Popen(
-        [*argv, "--events-port", str(events_port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    # gunicorn's log goes to a file: a pipe nobody reads could fill and stall it, and a
+    # failure below shows the log.
+    log = tmp_path / "serve.log"
+    with log.open("wb") as stderr:
+        process = subprocess.Popen(
+            [*argv, "--events-port", str(events_port)], env=env, stdout=subprocess.DEVNULL, stderr=stderr
+        )
     try:
         wait_for_port(port, process)
         wait_for_port(events_port, process)
         yield process, port, events_port
+    except Exception as error:
+        said = log.read_text(errors="replace")[-4000:]
+        raise AssertionError(f"masthead serve (exit code {process.poll()}) logged:\n{said}") from error
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)

@@ -1,3 +1,8 @@
+import multiprocessing
+import os
+from pathlib import Path
+from typing import Any
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
@@ -88,3 +93,26 @@ def test_postgresql_prepares_statements_unless_turned_off():
     assert "server_side_binding" not in off
     assert "prepare_threshold" not in off
     assert "server_side_binding" not in _database_options(DATABASE_URL="sqlite:///x.sqlite3")
+
+
+def _key_after(barrier: Any, data_dir: Path, keys: Any) -> None:
+    os.environ.pop("SECRET_KEY", None)
+    barrier.wait()
+    keys.put(env.secret_key(data_dir, required=False))
+
+
+def test_processes_starting_together_on_a_fresh_data_dir_share_one_key(tmp_path):
+    # `masthead serve` starts two servers and their workers at once; each once raised
+    # FileExistsError here (the worker then failed to boot) or could read a half-written key.
+    context = multiprocessing.get_context("spawn")
+    count = 6
+    barrier, keys = context.Barrier(count), context.Queue()
+    processes = [context.Process(target=_key_after, args=(barrier, tmp_path, keys)) for _ in range(count)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=60)
+    assert [process.exitcode for process in processes] == [0] * count
+    found = {keys.get(timeout=5) for _ in range(count)}
+    assert len(found) == 1 and len(found.pop()) >= 50
+    assert [path.name for path in tmp_path.iterdir()] == ["secret_key"]

@@ -6,6 +6,7 @@ A value that cannot be parsed is an error at start-up, never a silent default:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -76,12 +77,23 @@ def secret_key(data_dir: Path, *, required: bool) -> str:
     if key_file.exists():
         return key_file.read_text().strip()
     data_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(50)
+    # Several processes start at once on a fresh data directory (``masthead serve``'s two
+    # servers, each with its workers), and all must end up with the same key: each writes a
+    # whole key to a file of its own, and the first to link it into place wins. A reader
+    # never sees a half-written key, and the others read the winner's.
+    candidate = data_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
     # Created with 0600 so a shared machine's other users cannot read it.
-    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
+    fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(FileExistsError):
+            os.link(candidate, key_file)
+    finally:
+        candidate.unlink()
+    return key_file.read_text().strip()
 
 
 def email_settings(url: str | None) -> dict[str, object]:
