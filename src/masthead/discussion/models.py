@@ -69,7 +69,8 @@ TOMBSTONE_STATUSES = (CommentStatus.HIDDEN, CommentStatus.REMOVED, CommentStatus
 
 
 class Comment(models.Model):
-    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="comments")
+    # No index of its own: every index below that starts with the thread serves its lookups.
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="comments", db_index=False)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies", db_index=False
     )
