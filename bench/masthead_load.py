@@ -32,12 +32,12 @@ from allauth.account.models import EmailAddress  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Max  # noqa: E402
 from wagtail.models import Page  # noqa: E402
 
 from bench import dataset  # noqa: E402
+from masthead.accounts.sessions import SessionStore  # noqa: E402
 from masthead.discussion.models import Comment, CommentStatus, Thread  # noqa: E402
 from masthead.discussion.rendering import render_markdown  # noqa: E402
 from masthead.discussion.services.votes import wilson_lower_bound  # noqa: E402

@@ -6,12 +6,10 @@ from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from masthead.accounts.sessions import SessionStore
 from masthead.core import rows
 from masthead.core.rows import writes
 from masthead.discussion.models import Thread
@@ -85,20 +83,6 @@ def test_comparisons_and_booleans(commenter) -> None:  # type: ignore[no-untyped
     EmailAddress.objects.filter(user=commenter).update(verified=False)
     assert not rows.exists(EmailAddress, where=("user", "verified"), params=[commenter.pk, True])
     assert rows.exists(EmailAddress, where=("user", "verified"), params=[commenter.pk, False])
-
-
-def test_the_session_store_reads_live_sessions_only(db) -> None:  # type: ignore[no-untyped-def]
-    store = SessionStore()
-    store["reader"] = "χρηστος"
-    store.save()
-    key = store.session_key
-    assert SessionStore(session_key=key)["reader"] == "χρηστος"
-    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
-    expired = SessionStore(session_key=key)
-    assert expired.load() == {}
-    assert expired.session_key is None  # a new key on the next save, as Django's store does
-    unknown = SessionStore(session_key="x" * 32)
-    assert unknown.load() == {}
 
 
 def test_a_user_by_primary_key_is_the_orm_s_user(commenter) -> None:  # type: ignore[no-untyped-def]

@@ -167,13 +167,13 @@ def test_posting_a_comment_costs_a_fixed_few_queries(
         response = client.post(url, {"body": "Counting what a post costs."}, content_type="application/json")
     assert response.status_code == 201 and _json(response)["status"] == status
     queries = _data_queries(captured)
-    # Reads: the session, the user, the thread, the standing (with the repeat check). Writes,
+    # Reads: the session (with its user), the thread, the standing (with the repeat check). Writes,
     # between the savepoint and its release (the test's transaction is open; in production a
     # BEGIN and COMMIT): the comment, its screening record, the standing, the thread.
     # A published top-level comment on PostgreSQL is all of these writes in one statement,
     # and in production (no transaction open) needs neither BEGIN nor COMMIT.
     one_statement = status == "visible" and connection.vendor == "postgresql"
-    assert len(queries) == (7 if one_statement else 10), "\n".join(queries)
+    assert len(queries) == (6 if one_statement else 9), "\n".join(queries)
     if one_statement:
         write = queries[-2]
         assert write.startswith('WITH "new" AS (INSERT INTO "discussion_comment"')
@@ -206,12 +206,12 @@ def test_posting_a_reply_costs_a_fixed_few_queries(client, thread, reader, setti
         )
     assert response.status_code == 201 and _json(response)["depth"] == 2
     queries = [q for q in _data_queries(captured) if not q.startswith(("SAVEPOINT", "RELEASE"))]
-    # Reads: the session, the user, the thread, the parent, the standing. Writes: the parent's
+    # Reads: the session (with its user), the thread, the parent, the standing. Writes: the parent's
     # counts (which rank the reply and lock the parent), then the comment, its screening
     # record, the standing, the root's subtree and the thread: on PostgreSQL in one statement.
     reads = [q for q in queries if q.startswith("SELECT")]
     writes = [q for q in queries if not q.startswith("SELECT")]
-    assert len(reads) == 5, "\n".join(queries)
+    assert len(reads) == 4, "\n".join(queries)
     assert writes[0].startswith('UPDATE "discussion_comment" SET "replies_total"')
     assert len(writes) == (2 if connection.vendor == "postgresql" else 6), "\n".join(writes)
 

@@ -1,17 +1,36 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 # Set on a user loaded for a request: whether one of its addresses is verified.
 VERIFIED_EMAIL_ATTR = "_masthead_verified_email"
 
+# The account a request's session row brought with it (masthead.accounts.sessions), offered
+# to authentication's lookup by primary key while it runs (masthead.accounts.middleware).
+_session_user: ContextVar[Any] = ContextVar("masthead_session_user", default=None)
 
-def _user_fields(model: type[models.Model]) -> list[str]:
+
+@contextmanager
+def session_user(user: Any) -> Iterator[None]:
+    """While this runs, ``User.objects.get(pk=...)`` of ``user``'s key returns ``user``."""
+    token = _session_user.set(user)
+    try:
+        yield
+    finally:
+        _session_user.reset(token)
+
+
+def user_fields(model: type[models.Model]) -> list[str]:
     return [field.attname for field in model._meta.concrete_fields]
 
 
@@ -32,9 +51,12 @@ class UserManager(DjangoUserManager):
             from masthead.core import rows
 
             key = kwargs.get("pk", kwargs.get("id"))
+            known = _session_user.get()
+            if known is not None and str(known.pk) == str(key):
+                return known
             user = rows.first(
                 self.model,
-                fields=_user_fields(self.model),
+                fields=user_fields(self.model),
                 where=("id",),
                 params=[key],
                 also_exists=(VERIFIED_EMAIL_ATTR, EmailAddress, "user", {"verified": True}),
@@ -87,3 +109,33 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         return self.display_name or self.get_full_name() or self.email.split("@", 1)[0]
+
+
+class Session(AbstractBaseSession):
+    """Django's database session, with the signed-in account as a column of its own.
+
+    The account being a column lets the session's one read bring the account with it (a
+    join), where Django's session reads the row and then the account; and it lets an account's
+    sessions be found, and go when the account does.
+    """
+
+    # No database constraint: a session is saved whatever its data says (an account deleted
+    # meanwhile reads as no account, and Django then signs the session out); deleting an
+    # account through the ORM still deletes its sessions.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        related_name="+",
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "accounts_session"
+
+    @classmethod
+    def get_session_store_class(cls) -> type[Any]:
+        from masthead.accounts.sessions import SessionStore
+
+        return SessionStore

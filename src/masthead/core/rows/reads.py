@@ -29,8 +29,9 @@ class _Shape:
     expressions: list[Col]
     params: list[models.Field]
     related: tuple[str, type[models.Model], list[str]] | None
-    # ``also_exists``: the name the flag is set as, and the fields its values are adapted by.
-    flag: tuple[str, list[models.Field]] | None = None
+    # ``also_exists``: the name the flag is set as, the fields its values are adapted by, and
+    # whether it is about the joined row (else about this one).
+    flag: tuple[str, list[models.Field], bool] | None = None
 
 
 _shapes: dict[tuple[Any, ...], _Shape] = {}
@@ -80,6 +81,8 @@ def _shape(
     expressions = [Col(table_name, field) for field in selected]
     joins = ""
     related_shape = None
+    # The joined table and its key column: what an ``also`` about the joined row links to.
+    joined: tuple[type[models.Model], str, str] | None = None
     if related is not None:
         foreign_key = _field(model, related[0])
         other: type[models.Model] = foreign_key.related_model
@@ -91,6 +94,7 @@ def _shape(
         target = _field(other, other._meta.pk.name).column  # type: ignore[union-attr]
         joins = f" LEFT OUTER JOIN {other_table} ON {table}.{quote(foreign_key.column)} = {other_table}.{quote(target)}"
         related_shape = (related[0], other, [field.attname for field in other_fields])
+        joined = (other, other_table, quote(target))
     conditions = []
     params = []
     for condition in where:
@@ -104,15 +108,20 @@ def _shape(
         name, other, link, other_where = also
         other_table = quote(other._meta.db_table)
         link_field = _field(other, link)
-        pk_column = str(model._meta.pk.column)  # type: ignore[union-attr]
-        tests = [f"{other_table}.{quote(link_field.column)} = {table}.{quote(pk_column)}"]
+        # About the joined row when the link points at its model (and not at this one).
+        about_joined = joined is not None and link_field.related_model is joined[0] and joined[0] is not model
+        if about_joined:
+            key_column = f"{joined[1]}.{joined[2]}"  # type: ignore[index]
+        else:
+            key_column = f"{table}.{quote(str(model._meta.pk.column))}"  # type: ignore[union-attr]
+        tests = [f"{other_table}.{quote(link_field.column)} = {key_column}"]
         other_fields = []
         for condition in other_where:
             other_name, operator = _split(condition)
             other_fields.append(_field(other, other_name))
             tests.append(f"{other_table}.{quote(other_fields[-1].column)} {operator} %s")
         select += f", EXISTS(SELECT 1 FROM {other_table} WHERE {' AND '.join(tests)})"  # noqa: S608 - quoted names, bound values
-        flag = (name, other_fields)
+        flag = (name, other_fields, about_joined)
     sql = f"SELECT {select} FROM {table}{joins} WHERE {' AND '.join(conditions)} LIMIT 1"  # noqa: S608 - quoted names, bound values
     converters = [
         connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
@@ -167,7 +176,9 @@ def first(
     most one row (a primary or unique key); with several, which one is unspecified.
     ``also_exists``: ``(attribute, other model, its field holding this row's key, {field: value})``
     sets ``attribute`` on the instance to whether such a row exists, asked in the same query
-    (the conditions as in ``where``, so ``{"created_at>=": since}`` works).
+    (the conditions as in ``where``, so ``{"created_at>=": since}`` works). When that field
+    points at the ``related`` model instead, the question is about the joined row, and the
+    attribute is set on it (when there is one).
     """
     alias = router.db_for_read(model)
     also = None
@@ -189,6 +200,7 @@ def first(
             values[index] = converter(values[index], shape.expressions[index], connection)
     count = len(shape.attnames)
     instance = model.from_db(alias, shape.attnames, values[:count])
+    joined = None
     if shape.related is not None:
         name, other, attnames = shape.related
         rest = values[count:]
@@ -200,7 +212,9 @@ def first(
         )
         _field(model, name).set_cached_value(instance, joined)
     if shape.flag is not None:
-        setattr(instance, shape.flag[0], flag)
+        about = joined if shape.flag[2] else instance
+        if about is not None:
+            setattr(about, shape.flag[0], flag)
     return instance
 
 
