@@ -145,3 +145,20 @@ def test_a_signed_in_page_works_end_to_end(client, commenter) -> None:  # type: 
     response = client.get("/accounts/email/")
     assert response.status_code == 200
     assert commenter.email in response.content.decode()
+
+
+def test_expired_sessions_are_deleted_by_a_periodic_job(client, commenter) -> None:  # type: ignore[no-untyped-def]
+    from masthead.accounts.sessions import delete_expired
+    from masthead.core import periodic
+
+    assert "accounts.sessions_expired" in {job.name for job in periodic.jobs()}
+    live = _signed_in(client, commenter)
+    stale = SessionStore()
+    stale["reader"] = "gone"
+    stale.save()
+    Session.objects.filter(session_key=stale.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    assert delete_expired() == 1
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live]
+    assert delete_expired() == 0
