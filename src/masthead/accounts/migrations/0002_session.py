@@ -8,15 +8,14 @@ from django.utils import timezone
 BATCH = 2000
 
 
-def _user_id(data: str, store, users) -> int | None:
+def _user_id(data: str, store) -> int | None:
     # The signed-in account's id, as masthead.accounts.sessions keeps it in its column.
     from django.contrib.auth import SESSION_KEY
 
     try:
-        value = int(store.decode(data).get(SESSION_KEY))
+        return int(store.decode(data).get(SESSION_KEY))
     except (TypeError, ValueError):
         return None
-    return value if users.filter(pk=value).exists() else None
 
 
 def move_sessions(apps, schema_editor):
@@ -27,15 +26,22 @@ def move_sessions(apps, schema_editor):
     New = apps.get_model("accounts", "Session")
     users = apps.get_model("accounts", "User").objects
     store = SessionStore()
-    live = Old.objects.filter(expire_date__gt=timezone.now())
+
+    def write(batch):
+        # An account deleted meanwhile is named by no row (the store reads it as nobody).
+        known = set(users.filter(pk__in={user_id for *_, user_id in batch}).values_list("pk", flat=True))
+        New.objects.bulk_create(
+            [New(key, data, expires, user_id if user_id in known else None) for key, data, expires, user_id in batch],
+            ignore_conflicts=True,
+        )
+
     batch = []
-    for old in live.iterator(chunk_size=BATCH):
-        user_id = _user_id(old.session_data, store, users)
-        batch.append(New(old.session_key, old.session_data, old.expire_date, user_id))
+    for old in Old.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=BATCH):
+        batch.append((old.session_key, old.session_data, old.expire_date, _user_id(old.session_data, store)))
         if len(batch) == BATCH:
-            New.objects.bulk_create(batch, ignore_conflicts=True)
+            write(batch)
             batch = []
-    New.objects.bulk_create(batch, ignore_conflicts=True)
+    write(batch)
     Old.objects.all().delete()
 
 
@@ -75,4 +81,4 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(move_sessions, move_sessions_back),
-]
+    ]
