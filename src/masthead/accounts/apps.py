@@ -6,9 +6,9 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from masthead.accounts.sessions import delete_expired
+        from masthead.accounts.sessions import SessionStore
         from masthead.core import periodic
 
         # Django leaves expired sessions in the table until `clearsessions` runs; the app
         # servers run it themselves (one process an hour, periodic's lock).
-        periodic.register("accounts.sessions_expired", delete_expired, every_seconds=3600)
+        periodic.register("accounts.sessions_expired", SessionStore.clear_expired, every_seconds=3600)

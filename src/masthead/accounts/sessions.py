@@ -69,11 +69,3 @@ def _user_id(value: Any) -> int | None:
         return int(User._meta.pk.to_python(value))  # type: ignore[union-attr]
     except (TypeError, ValueError, ValidationError):
         return None
-
-
-def delete_expired() -> int:
-    """Delete the sessions that have expired (a periodic job; Django's ``clearsessions``)."""
-    from masthead.accounts.models import Session
-
-    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
-    return deleted
