@@ -15,7 +15,8 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-DATA_VERSION = 1
+# 2: Masthead's loaded comments have their screening records.
+DATA_VERSION = 2
 SEED = 20261124
 MAX_DEPTH = 5
 TOP_LEVEL_SHARE = 0.30

@@ -7,7 +7,8 @@ Articles are Wagtail pages published in the demo newsroom's first section (the d
 funding bar and call to action). Comments are bulk-inserted with every storage column
 Masthead's services would have set (see ``masthead.discussion.generation``, which does the
 same for its own generated text): ancestor path, depth, root, sibling rank, preview flag,
-reply and subtree counts, Wilson rank; then the thread's counts. The optional 1,000,000-comment
+reply and subtree counts, Wilson rank; then the thread's counts, and each comment's
+screening record. The optional 1,000,000-comment
 site hangs on threads of external pages (``Thread.url``), so it needs no 10,000 Wagtail pages.
 """
 
@@ -32,6 +33,7 @@ from allauth.account.models import EmailAddress  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Max  # noqa: E402
 from wagtail.models import Page  # noqa: E402
@@ -41,6 +43,8 @@ from masthead.accounts.sessions import SessionStore  # noqa: E402
 from masthead.discussion.models import Comment, CommentStatus, Thread  # noqa: E402
 from masthead.discussion.rendering import render_markdown  # noqa: E402
 from masthead.discussion.services.votes import wilson_lower_bound  # noqa: E402
+from masthead.moderation.models import ScreeningRecord  # noqa: E402
+from masthead.moderation.text import fingerprint, normalise  # noqa: E402
 from masthead.publishing.models import ArticlePage, SectionPage  # noqa: E402
 
 # Accounts the posting run rotates through. The post limit is 10 a minute per account (and per
@@ -142,6 +146,7 @@ def load_comments(
     ordered = list(rows.values())
     for start in range(0, len(ordered), BATCH):
         Comment.objects.bulk_create(ordered[start : start + BATCH])
+    _screening_records(thread, ordered)
     roots = sum(1 for item in comments if item.parent == 0)
     Thread.objects.filter(pk=thread.pk).update(
         comment_count=len(comments),
@@ -150,6 +155,40 @@ def load_comments(
         last_comment_id=offset + len(comments) if comments else 0,
     )
     return rows
+
+
+def _screening_records(thread: Thread, comments: list[Comment]) -> None:
+    """The screening record every comment Masthead published has (its verdict, its text's
+    fingerprint for the repeat check), dated like the comment.
+
+    Without them the records table held only what the posting rows wrote: the statistics
+    taken before each posting row called it empty, and PostgreSQL read the repeat check
+    by scanning the whole table, a cost that grew with every comment of the row
+    (docs/performance.md, eleventh session).
+    """
+    content_type = ContentType.objects.get_for_model(Comment)
+    records = [
+        ScreeningRecord(
+            content_type=content_type,
+            object_id=comment.pk,
+            author_id=comment.author_id,
+            page_id=thread.page_id,
+            verdict="publish",
+            fingerprint=fingerprint(normalise(comment.body_source)),
+        )
+        for comment in comments
+    ]
+    for start in range(0, len(records), BATCH):
+        ScreeningRecord.objects.bulk_create(records[start : start + BATCH])
+    # ``created_at`` is set on insert (auto_now_add): date each record like its comment.
+    table = connection.ops.quote_name(ScreeningRecord._meta.db_table)
+    comment_table = connection.ops.quote_name(Comment._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET created_at = c.created_at FROM {comment_table} c "
+            f"WHERE {table}.content_type_id = %s AND {table}.object_id = c.id AND c.thread_id = %s",
+            [content_type.pk, thread.pk],
+        )
 
 
 def _reset_sequence() -> None:
@@ -275,10 +314,6 @@ def regular_standing() -> None:
 def empty_post_target() -> None:
     """Remove what earlier runs posted, so every posting row starts on the same empty thread
     (a run's comments would otherwise pile up there, and each run post into a bigger one)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from masthead.moderation.models import ScreeningRecord
-
     thread = Thread.objects.get(page__slug=dataset.POST_SLUG)
     posted = Comment.objects.filter(thread=thread)
     with transaction.atomic():
