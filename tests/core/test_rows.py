@@ -153,6 +153,56 @@ def test_without_a_standing_the_repeat_is_unknown(reader) -> None:  # type: igno
     assert standing._state.adding and standing.approved_count == 0 and repeated is None
 
 
+def test_a_keyed_row_and_an_unlinked_exists_come_with_the_row(page_thread, commenter, reader) -> None:  # type: ignore[no-untyped-def]
+    from masthead.moderation.models import Standing
+
+    standing_fields = [field.attname for field in Standing._meta.concrete_fields]
+    Standing.objects.create(user=commenter, approved_count=4, recent="aaar")
+    ScreeningRecord.objects.create(
+        content_type_id=1, object_id="1", author=commenter, verdict="publish", fingerprint="abc"
+    )
+    at = ScreeningRecord.objects.get(fingerprint="abc").created_at
+    for user, fingerprint, since, expected in [
+        (commenter, "abc", at, (4, "aaar", True)),
+        (commenter, "abc", at + timedelta(microseconds=1), (4, "aaar", False)),
+        (commenter, "abd", at - timedelta(hours=1), (4, "aaar", False)),
+        # No standing row: the join finds nothing, and the question is still answered.
+        (reader, "abc", at, (None, None, False)),
+    ]:
+        with CaptureQueriesContext(connection) as queries:
+            found = rows.first(
+                Thread,
+                fields=THREAD_FIELDS,
+                where=("id",),
+                params=[page_thread.pk],
+                related=("page", ("id", "path")),
+                keyed_row=("standing", Standing, "user", standing_fields, user.pk),
+                also_exists=(
+                    "repeated",
+                    ScreeningRecord,
+                    None,
+                    {"author": user.pk, "fingerprint": fingerprint, "created_at>=": since},
+                ),
+            )
+            assert found is not None
+            assert (found.pk, found.page.pk) == (page_thread.pk, page_thread.page_id)
+        assert len(queries) == 1
+        standing = found.standing
+        got = (standing.approved_count, standing.recent) if standing is not None else (None, None)
+        assert (*got, found.repeated) == expected
+        assert standing is None or not standing._state.adding
+    assert (
+        rows.first(
+            Thread,
+            fields=THREAD_FIELDS,
+            where=("id",),
+            params=[page_thread.pk + 1000],
+            keyed_row=("standing", Standing, "user", standing_fields, commenter.pk),
+        )
+        is None
+    )
+
+
 def _stored(model, pk):  # type: ignore[no-untyped-def]
     found = model.objects.get(pk=pk)
     return {field.attname: getattr(found, field.attname) for field in model._meta.concrete_fields}

@@ -188,6 +188,40 @@ def test_the_same_text_again_is_rejected_as_a_repeat(commenter, post, trusted, n
     assert screen_text(text="The ferry timetable is wrong again.", author=commenter).verdict == "publish"
 
 
+def test_a_standing_read_with_another_query_serves_its_own_text_and_author_only(
+    commenter, reader, post, trusted, no_model, django_assert_num_queries
+) -> None:
+    from masthead.moderation import selectors
+
+    post(commenter, "The ferry timetable is wrong again.")
+    text = "The FERRY timetable is wrong again!"
+    question = selectors.standing_question(commenter, text=text)
+    read = question.answer(object())  # what a query that found no standing and no repeat left
+    assert (read.repeated, read.standing._state.adding) == (False, True)
+    screen_text(text="warm the caches up", author=reader)
+    # Taken as given for its own text and author: no query of its own, so no repeat is seen.
+    with django_assert_num_queries(0):
+        assert screen_text(text=text, author=commenter, standing_read=read).verdict != "reject"
+    # For another text, another author or an edit, screening asks the database itself.
+    assert screen_text(text=text + " ", author=commenter, standing_read=read).codes == ["repeat"]
+    assert screen_text(text=text, author=reader, standing_read=read).verdict != "reject"
+    assert screen_text(text=text, author=commenter, standing_read=read, edited=True).verdict == "publish"
+
+
+def test_the_api_refuses_a_repeat_read_with_the_thread(client, thread, reader, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.MODERATION_MODE = "post"
+    client.force_login(reader)
+    url = f"/api/discussion/threads/{thread.pk}/comments"
+    first = client.post(url, {"body": "Why was the ferry cut?"}, content_type="application/json")
+    assert first.status_code == 201
+    again = client.post(url, {"body": "Why was the FERRY cut!!"}, content_type="application/json")
+    assert again.status_code == 422
+    assert again.json()["reasons"] == ["You have already posted this comment."]
+    assert (
+        client.post(url, {"body": "Why was the bus cut?"}, content_type="application/json").status_code == 201
+    )
+
+
 def test_closed_discussion_rejects(commenter, article, moderator) -> None:
     from masthead.moderation.services import discussion_close
 

@@ -290,7 +290,8 @@ def comment_post(
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ) -> HttpResponse:
     """Post a comment, or a reply with ``parent_id``. Repeat-safe with ``Idempotency-Key`` or ``client_token``."""
-    thread = views.thread_or_404(thread_id, request.user, writing=True)
+    # The thread, and the author's standing that screening reads, in one query.
+    thread, standing_read = views.thread_for_posting(thread_id, request.user, payload.body)
     _writer(request, "discussion:post", limits.POST)
     parent = None
     if payload.parent_id is not None:
@@ -302,6 +303,7 @@ def comment_post(
         parent=parent,
         notify_replies=payload.notify_replies,
         client_token=idempotency_key or payload.client_token,
+        standing_read=standing_read,
     )
     # The answer is made here in CommentOut's shape (a test holds it to the schema): ninja's
     # validation of this one flat dict cost 3% of a post.

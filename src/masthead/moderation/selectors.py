@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 from masthead.core import rows
 from masthead.moderation import registry
@@ -19,6 +21,7 @@ from masthead.moderation.models import (
     ScreeningRecord,
     Standing,
 )
+from masthead.moderation.text import fingerprint, normalise
 from masthead.moderation.wordlists import LISTS_VERSION_KEY
 
 _SHADOW_KEY = "moderation:shadow-banned"
@@ -178,6 +181,60 @@ def standing_and_repeat(user: Any, *, fingerprint: str, since: datetime) -> tupl
     if found is None:
         return Standing(user=user), None
     return found, bool(cast(Any, found)._repeated)
+
+
+# A comment whose text its author was screened with this recently is refused as a repeat.
+REPEAT_WINDOW = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class StandingRead:
+    """What screening reads of a commenter before it screens ``text``: their standing and
+    whether they were screened with the same text within ``REPEAT_WINDOW``, read by another
+    query that asked for them (``StandingQuestion``), so a post reads them in the round trip
+    that reads its thread."""
+
+    text: str
+    normalised: str
+    fingerprint: str
+    user_id: int
+    standing: Standing
+    repeated: bool
+
+
+@dataclass(frozen=True)
+class StandingQuestion:
+    """The standing of ``user`` and whether they posted ``text`` lately, asked as part of a
+    ``rows.first`` query: pass ``clauses()`` to it, then ``answer()`` the instance it returns."""
+
+    user: Any
+    text: str
+    normalised: str
+    fingerprint: str
+    since: datetime
+
+    def clauses(self) -> dict[str, Any]:
+        return {
+            "keyed_row": ("_screening_standing", Standing, "user", _STANDING_FIELDS, self.user.pk),
+            "also_exists": (
+                "_screening_repeated",
+                ScreeningRecord,
+                None,
+                {"author": self.user.pk, "fingerprint": self.fingerprint, "created_at>=": self.since},
+            ),
+        }
+
+    def answer(self, instance: Any) -> StandingRead:
+        standing = getattr(instance, "_screening_standing", None) or Standing(user=self.user)
+        repeated = bool(getattr(instance, "_screening_repeated", False))
+        return StandingRead(self.text, self.normalised, self.fingerprint, self.user.pk, standing, repeated)
+
+
+def standing_question(user: Any, *, text: str) -> StandingQuestion:
+    """Ask for ``user``'s ``StandingRead`` before screening ``text`` (the text as screening
+    gets it), inside another query."""
+    normalised = normalise(text)
+    return StandingQuestion(user, text, normalised, fingerprint(normalised), timezone.now() - REPEAT_WINDOW)
 
 
 def rejection_rate(standing: Standing) -> float:

@@ -29,6 +29,9 @@ class _Shape:
     expressions: list[Col]
     params: list[models.Field]
     related: tuple[str, type[models.Model], list[str]] | None
+    # ``keyed_row``: the attribute it is set as, its model, and its fields' attnames.
+    keyed: tuple[str, type[models.Model], list[str]] | None
+    keyed_param: models.Field | None
     # ``also_exists``: the name the flag is set as, the fields its values are adapted by, and
     # whether it is about the joined row (else about this one).
     flag: tuple[str, list[models.Field], bool] | None = None
@@ -58,7 +61,8 @@ def _shape(
     alias: str,
     *,
     exists: bool,
-    also: tuple[str, type[models.Model], str, Sequence[str]] | None = None,
+    also: tuple[str, type[models.Model], str | None, Sequence[str]] | None = None,
+    keyed: tuple[str, type[models.Model], str, Sequence[str]] | None = None,
 ) -> _Shape:
     key = (
         model,
@@ -68,6 +72,7 @@ def _shape(
         alias,
         exists,
         also and (*also[:3], tuple(also[3])),
+        keyed and (*keyed[:3], tuple(keyed[3])),
     )
     found = _shapes.get(key)
     if found is not None:
@@ -95,6 +100,18 @@ def _shape(
         joins = f" LEFT OUTER JOIN {other_table} ON {table}.{quote(foreign_key.column)} = {other_table}.{quote(target)}"
         related_shape = (related[0], other, [field.attname for field in other_fields])
         joined = (other, other_table, quote(target))
+    keyed_shape = None
+    keyed_param = None
+    if keyed is not None:
+        keyed_name, keyed_model, keyed_key, keyed_fields = keyed
+        keyed_db_name = keyed_model._meta.db_table
+        keyed_table = quote(keyed_db_name)
+        keyed_selected = [_field(keyed_model, name) for name in keyed_fields]
+        columns += [f"{keyed_table}.{quote(field.column)}" for field in keyed_selected]
+        expressions += [Col(keyed_db_name, field) for field in keyed_selected]
+        keyed_param = _field(keyed_model, keyed_key)
+        joins += f" LEFT OUTER JOIN {keyed_table} ON {keyed_table}.{quote(keyed_param.column)} = %s"
+        keyed_shape = (keyed_name, keyed_model, [field.attname for field in keyed_selected])
     conditions = []
     params = []
     for condition in where:
@@ -107,14 +124,19 @@ def _shape(
     if also is not None:
         name, other, link, other_where = also
         other_table = quote(other._meta.db_table)
-        link_field = _field(other, link)
-        # About the joined row when the link points at its model (and not at this one).
-        about_joined = joined is not None and link_field.related_model is joined[0] and joined[0] is not model
-        if about_joined:
-            key_column = f"{joined[1]}.{joined[2]}"  # type: ignore[index]
-        else:
-            key_column = f"{table}.{quote(str(model._meta.pk.column))}"  # type: ignore[union-attr]
-        tests = [f"{other_table}.{quote(link_field.column)} = {key_column}"]
+        about_joined = False
+        tests = []
+        if link is not None:
+            link_field = _field(other, link)
+            # About the joined row when the link points at its model (and not at this one).
+            about_joined = (
+                joined is not None and link_field.related_model is joined[0] and joined[0] is not model
+            )
+            if about_joined:
+                key_column = f"{joined[1]}.{joined[2]}"  # type: ignore[index]
+            else:
+                key_column = f"{table}.{quote(str(model._meta.pk.column))}"  # type: ignore[union-attr]
+            tests.append(f"{other_table}.{quote(link_field.column)} = {key_column}")
         other_fields = []
         for condition in other_where:
             other_name, operator = _split(condition)
@@ -134,6 +156,8 @@ def _shape(
         expressions=expressions,
         params=params,
         related=related_shape,
+        keyed=keyed_shape,
+        keyed_param=keyed_param,
         flag=flag,
     )
     with _lock:
@@ -142,12 +166,19 @@ def _shape(
 
 
 def _run(
-    shape: _Shape, values: Sequence[Any], alias: str, also_values: Sequence[Any] = ()
+    shape: _Shape,
+    values: Sequence[Any],
+    alias: str,
+    also_values: Sequence[Any] = (),
+    keyed_value: Any = None,
 ) -> tuple[Any, ...] | None:
     connection = connections[alias]
     params = [
         field.get_db_prep_value(value, connection) for field, value in zip(shape.params, values, strict=True)
     ]
+    if shape.keyed_param is not None:
+        # The keyed join's value sits between the select list and the WHERE.
+        params.insert(0, shape.keyed_param.get_db_prep_value(keyed_value, connection))
     if shape.flag is not None:
         # The EXISTS sits in the select list, before the WHERE: its values go first.
         params[:0] = [
@@ -166,7 +197,8 @@ def first(
     where: Sequence[str],
     params: Sequence[Any],
     related: tuple[str, Sequence[str]] | None = None,
-    also_exists: tuple[str, type[models.Model], str, dict[str, Any]] | None = None,
+    also_exists: tuple[str, type[models.Model], str | None, dict[str, Any]] | None = None,
+    keyed_row: tuple[str, type[models.Model], str, Sequence[str], Any] | None = None,
 ) -> M | None:
     """The one row of ``model`` matching ``where``, with ``fields`` loaded, or None.
 
@@ -178,7 +210,11 @@ def first(
     sets ``attribute`` on the instance to whether such a row exists, asked in the same query
     (the conditions as in ``where``, so ``{"created_at>=": since}`` works). When that field
     points at the ``related`` model instead, the question is about the joined row, and the
-    attribute is set on it (when there is one).
+    attribute is set on it (when there is one). With None for that field, the conditions
+    alone decide (bind the key among them), and the attribute is set on this row.
+    ``keyed_row``: ``(attribute, other model, its unique field, fields, value)`` loads the row
+    of another model whose field equals ``value`` in the same query (a LEFT JOIN on a bound
+    key, not on a column of this row) and sets it as ``attribute``, None when there is none.
     """
     alias = router.db_for_read(model)
     also = None
@@ -186,8 +222,9 @@ def first(
     if also_exists is not None:
         also = (also_exists[0], also_exists[1], also_exists[2], tuple(also_exists[3]))
         also_values = list(also_exists[3].values())
-    shape = _shape(model, fields, where, related, alias, exists=False, also=also)
-    row = _run(shape, params, alias, also_values)
+    keyed = keyed_row and (keyed_row[0], keyed_row[1], keyed_row[2], tuple(keyed_row[3]))
+    shape = _shape(model, fields, where, related, alias, exists=False, also=also, keyed=keyed)
+    row = _run(shape, params, alias, also_values, keyed_row[4] if keyed_row is not None else None)
     if row is None:
         return None
     connection = connections[alias]
@@ -203,7 +240,8 @@ def first(
     joined = None
     if shape.related is not None:
         name, other, attnames = shape.related
-        rest = values[count:]
+        rest = values[count : count + len(attnames)]
+        count += len(attnames)
         # A null foreign key finds no row: its joined columns are all null.
         joined = (
             None
@@ -211,6 +249,15 @@ def first(
             else other.from_db(alias, attnames, rest)
         )
         _field(model, name).set_cached_value(instance, joined)
+    if shape.keyed is not None:
+        name, other, attnames = shape.keyed
+        rest = values[count : count + len(attnames)]
+        found = (
+            None
+            if rest[attnames.index(other._meta.pk.attname)] is None
+            else other.from_db(alias, attnames, rest)
+        )
+        setattr(instance, name, found)
     if shape.flag is not None:
         about = joined if shape.flag[2] else instance
         if about is not None:

@@ -31,7 +31,7 @@ from masthead.discussion.rendering import normalise_source, render_markdown
 from masthead.discussion.services.counts import apply_counts, subtree_statement, thread_counts_statement
 from masthead.discussion.services.threads import thread_is_open
 from masthead.moderation import services as moderation
-from masthead.moderation.selectors import shadow_banned_user_ids
+from masthead.moderation.selectors import StandingRead, shadow_banned_user_ids
 
 S = CommentStatus
 # Who may move a comment where. Authors delete; moderators do the rest.
@@ -85,7 +85,14 @@ def _clean_body(body: str) -> str:
     return body
 
 
-def _screen(*, body: str, author: Any, thread: Thread, honeypot: str = "") -> moderation.ScreeningResult:
+def _screen(
+    *,
+    body: str,
+    author: Any,
+    thread: Thread,
+    honeypot: str = "",
+    standing_read: StandingRead | None = None,
+) -> moderation.ScreeningResult:
     # Screening reads the page's tree path and id only, so the base Page will do (its
     # specific subclass would cost a query), and the thread's state is already in hand.
     result = moderation.screen_text(
@@ -94,6 +101,7 @@ def _screen(*, body: str, author: Any, thread: Thread, honeypot: str = "") -> mo
         article=thread.page,
         honeypot=honeypot,
         discussion_state=thread.state,
+        standing_read=standing_read,
     )
     if result.verdict == "reject":
         raise CommentRejected(list(result.reasons))
@@ -137,12 +145,14 @@ def comment_create(
     client_token: str | None = None,
     honeypot: str = "",
     now: datetime | None = None,
+    standing_read: StandingRead | None = None,
 ) -> Comment:
     """Screen and post a comment (or a reply to ``parent``).
 
     ``author`` is an account or None for a guest (the caller checks the site allows guests).
     A repeated ``client_token`` returns the comment it already created. ``honeypot`` is the
-    form's hidden field, passed to screening. Raises
+    form's hidden field, passed to screening; ``standing_read``, the author's standing as
+    read with the thread (``thread_for_posting``), spares screening its own query. Raises
     ``ValidationError`` for bad input or a closed thread, ``CommentRejected`` when screening refuses.
     """
     now = now or timezone.now()
@@ -158,7 +168,7 @@ def comment_create(
         raise ValidationError("This discussion is closed.")
     if parent is not None and (parent.thread_id != thread.pk or parent.status != S.VISIBLE):
         raise ValidationError("That comment cannot be replied to.")
-    result = _screen(body=body, author=author, thread=thread, honeypot=honeypot)
+    result = _screen(body=body, author=author, thread=thread, honeypot=honeypot, standing_read=standing_read)
     status = S.VISIBLE if result.verdict == "publish" else S.PENDING
     # Rendered before the transaction: on SQLite it holds the only write lock.
     body_html = render_markdown(body)

@@ -1,6 +1,12 @@
 """HTML views: every reader feature works as plain links and forms; the JS only enhances."""
 
-from masthead.discussion.views.common import article_url, comment_or_404, message_page, thread_or_404
+from masthead.discussion.views.common import (
+    article_url,
+    comment_or_404,
+    message_page,
+    thread_for_posting,
+    thread_or_404,
+)
 from masthead.discussion.views.reading import (
     SORT_COOKIE_AGE,
     events_view,
@@ -32,6 +38,7 @@ __all__ = [
     "replies_view",
     "reply_view",
     "sort_view",
+    "thread_for_posting",
     "thread_or_404",
     "thread_state_view",
     "thread_view",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any, Literal
 
 from django.conf import settings
@@ -34,7 +33,6 @@ _LINK = re.compile(
 )
 _FLOOD = re.compile(r"(.)\1{9,}")
 _WARNED_SECONDS = 30 * 60
-_REPEAT_WINDOW = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -114,7 +112,7 @@ def _check_repeat(s: _Screening) -> None:
         again = rows.exists(
             ScreeningRecord,
             where=("author", "fingerprint", "created_at>="),
-            params=[s.author.pk, fingerprint(s.normalised), timezone.now() - _REPEAT_WINDOW],
+            params=[s.author.pk, fingerprint(s.normalised), timezone.now() - selectors.REPEAT_WINDOW],
         )
     if again:
         raise _Rejected("repeat", "You have already posted this comment.")
@@ -209,6 +207,7 @@ def screen_text(
     edited: bool = False,
     warn: bool = True,
     discussion_state: str | None = None,
+    standing_read: selectors.StandingRead | None = None,
 ) -> ScreeningResult:
     """Screen ``text`` before it is saved: "publish", "hold" (with reasons) or "reject".
 
@@ -217,18 +216,25 @@ def screen_text(
     field's value; ``edited`` skips repeat detection; ``warn=False`` holds offensive text
     at once instead of warning the author first (imports, API tools). ``discussion_state``
     is the article's discussion state when the caller has just read it (saves reading it again).
+    ``standing_read``: the author's standing and repeat check, when the caller read them with
+    another query (``selectors.standing_question``); used for this text and author only.
     """
-    normalised = normalise(text)
+    read = standing_read
+    if read is not None and (read.text != text or author is None or read.user_id != author.pk or edited):
+        read = None
+    normalised = read.normalised if read is not None else normalise(text)
     screening = _Screening(text, normalised, author, article, honeypot, edited, warn, discussion_state)
     screening.cached = selectors.screening_reads()
-    digest = fingerprint(normalised)
+    digest = read.fingerprint if read is not None else fingerprint(normalised)
     if author is not None:
         screening.sanctions = selectors.active_sanction_kinds(author, cached=screening.cached)
         standing = None
-        if not edited:
+        if read is not None:
+            standing, screening.repeated = read.standing, read.repeated
+        elif not edited:
             # One query for the standing and the repeat check (a round trip less per post).
             standing, screening.repeated = selectors.standing_and_repeat(
-                author, fingerprint=digest, since=timezone.now() - _REPEAT_WINDOW
+                author, fingerprint=digest, since=timezone.now() - selectors.REPEAT_WINDOW
             )
         screening.level = selectors.trust_level(author, standing=standing, sanctions=screening.sanctions)
     shadow = Sanction.Kind.SHADOW_BAN in screening.sanctions
