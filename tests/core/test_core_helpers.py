@@ -131,6 +131,11 @@ def test_rate_limit_keys_expire_in_redis(settings):
     client = cache._cache.get_client()
     assert int(client.get(key)) == 2
     assert 0 < client.ttl(key) <= 61
+    # A Redis restart (or SCRIPT FLUSH) forgets the counting script: it is loaded again.
+    client.script_flush()
+    assert ratelimit.hit("ttl", ["a", "b"], limit) is True
+    assert int(client.get(key)) == 3
+    assert int(client.get(cache.make_and_validate_key(f"rl:ttl:b:{window}"))) == 1
 
 
 @pytest.mark.django_db
