@@ -51,7 +51,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--duration", type=float, default=10.0, help="seconds of load per read row (default 10)"
     )
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up before each read row")
-    parser.add_argument("--post-duration", type=float, default=20.0, help="seconds of posting (default 20)")
+    parser.add_argument(
+        "--post-duration", type=float, default=20.0, help="seconds of posting per round (default 20)"
+    )
+    parser.add_argument(
+        "--post-rounds",
+        type=int,
+        default=2,
+        choices=range(1, 5),
+        metavar="N",
+        help="posting rounds, in alternating order (default 2; 1-4)",
+    )
     parser.add_argument(
         "--site",
         action="store_true",
@@ -144,21 +154,27 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     # Also when started in the background, where a shell hands Python SIGINT ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)
+    # The posting rows run after every block, side by side in time (bench/posting.py).
+    blocks = scenarios - {"post"}
     try:
-        if systems & {"isso", "isso-paged"}:
+        if blocks and systems & {"isso", "isso-paged"}:
             from bench.peers import isso
 
-            rows += isso.run(opts, systems=systems, scenarios=scenarios, site=args.site, run_tag=run_tag)
-        if systems & {"xtd-page", "xtd-api"}:
+            rows += isso.run(opts, systems=systems, scenarios=blocks, site=args.site, run_tag=run_tag)
+        if blocks and systems & {"xtd-page", "xtd-api"}:
             from bench.peers import xtd
 
-            rows += xtd.run(opts, systems=systems, scenarios=scenarios, site=args.site, run_tag=run_tag)
-        if systems & {"masthead-sqlite", "masthead-postgres", "static"}:
+            rows += xtd.run(opts, systems=systems, scenarios=blocks, site=args.site, run_tag=run_tag)
+        if blocks and systems & {"masthead-sqlite", "masthead-postgres", "static"}:
             from bench import masthead_rows
 
             rows += masthead_rows.run(
-                opts, systems=systems, scenarios=scenarios, site=args.site, run_tag=run_tag, code=code
+                opts, systems=systems, scenarios=blocks, site=args.site, run_tag=run_tag, code=code
             )
+        if "post" in scenarios:
+            from bench import posting
+
+            rows += posting.run(opts, systems=systems, run_tag=run_tag, code=code, rounds=args.post_rounds)
     except KeyboardInterrupt:
         say("interrupted: stopping every server started")
         return 130

@@ -141,15 +141,10 @@ def run(opts: Options, *, systems: set[str], scenarios: set[str], site: bool, ru
     bin_dir = prepare()
     rows: list[Row] = []
     for slug in dataset.THREADS:
-        wants_post = slug == "thread-50" and "post" in scenarios and "xtd-page" in systems
-        if slug not in scenarios and not wants_post:
+        if slug not in scenarios:
             continue
         server = _server(bin_dir, slug, opts)
         try:
-            if wants_post:
-                rows.append(_post(server, opts, run_tag))
-            if slug not in scenarios:
-                continue
             plan = []
             if "xtd-api" in systems:
                 plan.append(
@@ -168,6 +163,15 @@ def run(opts: Options, *, systems: set[str], scenarios: set[str], site: bool, ru
         finally:
             server.stop()
     return rows
+
+
+def post_once(opts: Options, run_tag: str) -> Row:
+    """One posting row on a server of its own (bench/posting.py runs the rounds)."""
+    server = _server(prepare(), "thread-50", opts)
+    try:
+        return _post(server, opts, run_tag)
+    finally:
+        server.stop()
 
 
 def _post(server: Server, opts: Options, run_tag: str) -> Row:
