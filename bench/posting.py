@@ -9,7 +9,7 @@ in the first minute of a run and Masthead on PostgreSQL in the eleventh, so the 
 margins judge carried whatever the machine did in between.
 
 So the posting rows run together, after the blocks: round 1 in one order, round 2 in the
-reverse (ABCD, DCBA), each on a server started for it with fresh rate-limit windows. Every
+reverse (ABCD, DCBA), each on a server started for it, on an empty posting thread. Every
 system's rounds then sit at the same mean position in time, and a drift that is steady
 over the phase weighs on each alike. A system's row is the mean of its rounds; its note
 gives each round's rate. Errors, lost and orphaned comments are summed over the rounds.

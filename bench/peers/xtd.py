@@ -166,12 +166,30 @@ def run(opts: Options, *, systems: set[str], scenarios: set[str], site: bool, ru
 
 
 def post_once(opts: Options, run_tag: str) -> Row:
-    """One posting row on a server of its own (bench/posting.py runs the rounds)."""
-    server = _server(prepare(), "thread-50", opts)
+    """One posting row on a server of its own, on an empty posting thread (bench/posting.py
+    runs the rounds)."""
+    bin_dir = prepare()
+    _empty_post_target()
+    server = _server(bin_dir, "thread-50", opts)
     try:
         return _post(server, opts, run_tag)
     finally:
         server.stop()
+        _empty_post_target()
+
+
+def _empty_post_target() -> None:
+    """Remove what posting rows wrote (both of xtd's rows per comment, and any half-written
+    one), as Masthead's loader does before each of its own: every run posts into the same
+    empty thread, and the 50-comment rows read a database holding only the loaded data."""
+    article = str(_article_ids("thread-50")[dataset.POST_SLUG])
+    with sqlite3.connect(_env("thread-50")["XTD_DB_PATH"]) as conn:
+        conn.execute(
+            "DELETE FROM django_comments_xtd_xtdcomment WHERE comment_ptr_id IN "
+            "(SELECT id FROM django_comments WHERE object_pk = ?)",
+            (article,),
+        )
+        conn.execute("DELETE FROM django_comments WHERE object_pk = ?", (article,))
 
 
 def _post(server: Server, opts: Options, run_tag: str) -> Row:
