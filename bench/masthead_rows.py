@@ -359,9 +359,7 @@ def _rendered_row(system: str, info: dict[str, Any], opts: Options) -> list[Row]
     return [measured.row]
 
 
-def run(
-    opts: Options, *, systems: set[str], scenarios: set[str], site: bool, run_tag: str, code: Path
-) -> list[Row]:
+def run(opts: Options, *, systems: set[str], scenarios: set[str], site: bool, code: Path) -> list[Row]:
     CODE["src"] = code
     chosen = [system for system in KINDS if system in systems]
     if "static" in systems and not chosen:

@@ -3,7 +3,7 @@
 A posting row is compared with other systems' posting rows (Masthead against Isso and xtd),
 but each system's block of rows runs minutes after the last one's, and the machines this
 runs on change speed within minutes: in one session the same Masthead code posted at 415
-and 654 comments a second, Isso at 380 and 487, with the workers' CPU per comment moving
+and 596 comments a second, Isso at 380 and 519, with the workers' CPU per comment moving
 with it (docs/performance.md, twelfth session). Measured inside their blocks, Isso posted
 in the first minute of a run and Masthead on PostgreSQL in the eleventh, so the ratio the
 margins judge carried whatever the machine did in between.

@@ -160,17 +160,15 @@ def main(argv: list[str]) -> int:
         if blocks and systems & {"isso", "isso-paged"}:
             from bench.peers import isso
 
-            rows += isso.run(opts, systems=systems, scenarios=blocks, site=args.site, run_tag=run_tag)
+            rows += isso.run(opts, systems=systems, scenarios=blocks, site=args.site)
         if blocks and systems & {"xtd-page", "xtd-api"}:
             from bench.peers import xtd
 
-            rows += xtd.run(opts, systems=systems, scenarios=blocks, site=args.site, run_tag=run_tag)
+            rows += xtd.run(opts, systems=systems, scenarios=blocks, site=args.site)
         if blocks and systems & {"masthead-sqlite", "masthead-postgres", "static"}:
             from bench import masthead_rows
 
-            rows += masthead_rows.run(
-                opts, systems=systems, scenarios=blocks, site=args.site, run_tag=run_tag, code=code
-            )
+            rows += masthead_rows.run(opts, systems=systems, scenarios=blocks, site=args.site, code=code)
         if "post" in scenarios:
             from bench import posting
 

@@ -117,7 +117,7 @@ def _has_comments(body: bytes) -> str | None:
     return None if data.get("replies") else "no comments in the answer"
 
 
-def run(opts: Options, *, systems: set[str], scenarios: set[str], site: bool, run_tag: str) -> list[Row]:
+def run(opts: Options, *, systems: set[str], scenarios: set[str], site: bool) -> list[Row]:
     if site:
         say(
             "isso: the 1,000,000-comment site is not loaded into Isso (no index: every request would scan it)"

@@ -135,7 +135,7 @@ def _has_comments(marker: str) -> Callable[[bytes], str | None]:
     return check
 
 
-def run(opts: Options, *, systems: set[str], scenarios: set[str], site: bool, run_tag: str) -> list[Row]:
+def run(opts: Options, *, systems: set[str], scenarios: set[str], site: bool) -> list[Row]:
     if site:
         say("xtd: the 1,000,000-comment site is not loaded into xtd (each thread has its own database)")
     bin_dir = prepare()
